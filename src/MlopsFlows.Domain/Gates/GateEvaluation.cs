@@ -1,0 +1,35 @@
+using MlopsFlows.Domain.Policies;
+
+namespace MlopsFlows.Domain.Gates;
+
+/// <summary>One metric checked against one threshold. A missing metric fails: absence of evidence is not a pass.</summary>
+public sealed record GateCheck(string Metric, Comparison Comparison, double Threshold, double? Value, bool Passed, string Reason);
+
+public sealed record GateVerdict(bool Passed, IReadOnlyList<GateCheck> Checks)
+{
+    public IEnumerable<string> FailureReasons => Checks.Where(c => !c.Passed).Select(c => c.Reason);
+}
+
+public static class GateEvaluation
+{
+    public static GateVerdict Evaluate(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<MetricThreshold> gates)
+    {
+        var checks = gates.Select(gate => Check(metrics, gate)).ToArray();
+        return new GateVerdict(checks.All(c => c.Passed), checks);
+    }
+
+    private static GateCheck Check(IReadOnlyDictionary<string, double> metrics, MetricThreshold gate)
+    {
+        if (!metrics.TryGetValue(gate.Metric, out var value))
+        {
+            return new GateCheck(gate.Metric, gate.Comparison, gate.Threshold, null, false, $"{gate.Metric} was not recorded for this model version");
+        }
+
+        var passed = gate.IsMetBy(value);
+        var relation = gate.Comparison == Comparison.AtLeast ? ">=" : "<=";
+        var reason = passed
+            ? $"{gate.Metric} = {value:G6} meets {relation} {gate.Threshold:G6}"
+            : $"{gate.Metric} = {value:G6} does not meet {relation} {gate.Threshold:G6}";
+        return new GateCheck(gate.Metric, gate.Comparison, gate.Threshold, value, passed, reason);
+    }
+}

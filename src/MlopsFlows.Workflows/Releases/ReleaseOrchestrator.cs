@@ -1,0 +1,52 @@
+using MlopsFlows.Domain.Gates;
+using MlopsFlows.Domain.Releases;
+using MlopsFlows.Domain.Serving;
+using Microsoft.DurableTask;
+
+namespace MlopsFlows.Workflows.Releases;
+
+/// <summary>
+/// One model release, start to finish:
+/// evidence gates → approval → canary → watch → promote or roll back, with evidence at every step.
+/// </summary>
+public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, ReleaseOutcome>
+{
+    public override async Task<ReleaseOutcome> RunAsync(TaskOrchestrationContext context, ReleaseInput input)
+    {
+        var release = new ReleaseRun(context, input);
+        var cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEvents.Cancel);
+
+        var gates = await release.CheckEvidenceGatesAsync();
+        if (!gates.Passed)
+        {
+            return await release.EndAsync(ReleaseStage.GateFailed, "evidence gates failed: " + string.Join("; ", gates.FailureReasons));
+        }
+
+        var approval = await release.AwaitApprovalAsync(gates, cancel);
+        if (approval.Outcome != ReleaseStage.Deploying)
+        {
+            return await release.EndAsync(approval.Outcome, approval.Reason);
+        }
+
+        await release.StartCanaryAsync();
+
+        var watch = await release.WatchCanaryAsync(cancel);
+        return watch.Outcome switch
+        {
+            WatchOutcome.Healthy => await release.PromoteAsync(),
+            WatchOutcome.Cancelled => await release.RollBackAsync(watch.Reason, ReleaseStage.Cancelled),
+            _ => await release.RollBackAsync(watch.Reason, ReleaseStage.RolledBack),
+        };
+    }
+}
+
+public enum WatchOutcome
+{
+    Healthy,
+    Unhealthy,
+    Cancelled,
+}
+
+public sealed record WatchResult(WatchOutcome Outcome, string Reason);
+
+public sealed record ApprovalResult(ReleaseStage Outcome, string Reason);
