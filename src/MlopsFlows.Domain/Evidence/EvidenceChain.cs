@@ -106,7 +106,7 @@ public static class EvidenceChain
             var actualHash = HashOf(stored.Content.Span);
             if (!string.Equals(actualHash, stored.Hash, StringComparison.Ordinal))
             {
-                return new ChainCheck(false, stored.Sequence, $"record {stored.Sequence} does not match its hash (stored {stored.Hash[..12]}…, content {actualHash[..12]}…)");
+                return new ChainCheck(false, stored.Sequence, $"record {stored.Sequence} does not match its hash (stored {Abbreviate(stored.Hash)}, content {Abbreviate(actualHash)})");
             }
 
             EvidenceRecord record;
@@ -134,4 +134,7 @@ public static class EvidenceChain
 
         return new ChainCheck(true, null, records.Count == 0 ? "no evidence recorded" : $"{records.Count} records, chain intact, head {previousHash}");
     }
+
+    // A tampered index may hold a hash of any length: the report must still be written, not throw.
+    private static string Abbreviate(string hash) => hash.Length > 12 ? hash[..12] + "…" : $"\"{hash}\"";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.RegularExpressions;
 
 namespace MlopsFlows.Domain.Releases;
@@ -26,7 +27,9 @@ public sealed partial record ReleaseKey(string Model, int Version, string Enviro
         }
 
         var parts = instanceId[InstanceIdPrefix.Length..].Split(':');
-        if (parts.Length != 3 || !IsModelName(parts[0]) || !int.TryParse(parts[1], out var version) || version < 1 || !IsEnvironment(parts[2]))
+        // Only the canonical spelling of the version ("12", not "012", "+12" or " 12"): one key, one instance id.
+        if (parts.Length != 3 || !IsModelName(parts[0]) || !int.TryParse(parts[1], CultureInfo.InvariantCulture, out var version) || version < 1
+            || parts[1] != version.ToString(CultureInfo.InvariantCulture) || !IsEnvironment(parts[2]))
         {
             return false;
         }

@@ -35,5 +35,6 @@ public sealed record TrafficSplit(IReadOnlyList<TrafficRoute> Routes)
     public bool Equals(TrafficSplit? other) =>
         other is not null && Routes.OrderBy(r => r.Version).SequenceEqual(other.Routes.OrderBy(r => r.Version));
 
-    public override int GetHashCode() => Routes.Aggregate(0, (h, r) => HashCode.Combine(h, r.Version, r.Percent));
+    // Same order as Equals, so equal splits hash alike whatever order their routes were listed in.
+    public override int GetHashCode() => Routes.OrderBy(r => r.Version).Aggregate(0, (h, r) => HashCode.Combine(h, r.Version, r.Percent));
 }

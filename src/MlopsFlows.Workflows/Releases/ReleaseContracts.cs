@@ -17,7 +17,9 @@ public sealed record ReleaseInput(
 public sealed record ReleaseOutcome(ReleaseStage Stage, string Reason, TrafficSplit? FinalTraffic, int EvidenceCount, string? EvidenceHead);
 
 /// <summary>An approver's answer, raised as the <see cref="ReleaseEvents.Decision"/> event.</summary>
-public sealed record ApprovalDecision(bool Approved, string Approver, string? Rationale, DateTimeOffset DecidedAt);
+/// <param name="Channel">Where the decision came from: <c>http</c>, <c>teams</c>, <c>email</c>, <c>web</c>.</param>
+/// <param name="IdentityVerified">Whether the approver's identity was proven by a validated token, not just claimed.</param>
+public sealed record ApprovalDecision(bool Approved, string Approver, string? Rationale, DateTimeOffset DecidedAt, string Channel = "http", bool IdentityVerified = false);
 
 /// <summary>An operator's request to stop a release, raised as the <see cref="ReleaseEvents.Cancel"/> event.</summary>
 public sealed record CancelRequest(string RequestedBy, string Reason, DateTimeOffset RequestedAt);

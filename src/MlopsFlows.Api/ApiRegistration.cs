@@ -1,0 +1,22 @@
+using MlopsFlows.Api.Releases;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace MlopsFlows.Api;
+
+public static class ApiRegistration
+{
+    /// <summary>What the releases API needs, for either host.</summary>
+    public static IServiceCollection AddReleasesApi(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<ReleasePolicyOptions>()
+            .Bind(configuration.GetSection(ReleasePolicyOptions.Section))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IDecisionAuthenticator, UnverifiedDecisionAuthenticator>();
+        services.AddProblemDetails();
+        return services;
+    }
+}

@@ -1,0 +1,256 @@
+using MlopsFlows.Api.Http;
+using MlopsFlows.Domain.Releases;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace MlopsFlows.Api.Releases;
+
+/// <summary>
+/// The releases API, once. Each handler takes the request and the Durable client its host provides; the local
+/// host maps them with <see cref="MapReleasesApi"/>, the Functions app calls them from its HTTP triggers.
+/// </summary>
+public static class ReleasesApi
+{
+    public const string Route = "/api/releases";
+
+    private static readonly OrchestrationRuntimeStatus[] InFlight =
+        [OrchestrationRuntimeStatus.Pending, OrchestrationRuntimeStatus.Running, OrchestrationRuntimeStatus.Suspended];
+
+    public static IEndpointRouteBuilder MapReleasesApi(this IEndpointRouteBuilder app)
+    {
+        var releases = app.MapGroup(Route).WithTags("Releases");
+        releases.MapPost("/", (HttpRequest request, DurableTaskClient client) => StartAsync(request, client))
+            .WithName("StartRelease").WithSummary("Start (or find) the release of a model version to an environment.");
+        releases.MapGet("/", (HttpRequest request, DurableTaskClient client) => ListAsync(request, client))
+            .WithName("ListReleases").WithSummary("List releases, newest first.");
+        releases.MapGet("/{id}", (HttpRequest request, DurableTaskClient client, string id) => GetAsync(request, client, id))
+            .WithName("GetRelease").WithSummary("A release's status, progress, step history and evidence.");
+        releases.MapPost("/{id}/decisions", (HttpRequest request, DurableTaskClient client, string id) => DecideAsync(request, client, id))
+            .WithName("DecideRelease").WithSummary("Approve or reject a release that waits for approval.");
+        releases.MapPost("/{id}/cancel", (HttpRequest request, DurableTaskClient client, string id) => CancelAsync(request, client, id))
+            .WithName("CancelRelease").WithSummary("Stop a release; traffic goes back to what it was.");
+        return app;
+    }
+
+    public static async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (start, errors) = ReleaseRequests.ParseStart(body);
+        if (start is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var key = start.Key;
+        var existing = await client.GetInstanceAsync(key.InstanceId, getInputsAndOutputs: false, cancellationToken);
+        if (existing is not null)
+        {
+            return Accepted(key, existing.RuntimeStatus, created: false);
+        }
+
+        var conflict = await FindInFlightReleaseAsync(client, key, cancellationToken);
+        if (conflict is not null)
+        {
+            return Problems.Conflict(
+                $"Version {conflict.Version} of {key.Model} is already being released to {key.Environment} ({conflict.InstanceId}); finish or cancel it first.",
+                new Dictionary<string, object?> { ["inFlightRelease"] = conflict.InstanceId });
+        }
+
+        var services = request.HttpContext.RequestServices;
+        var policy = services.GetRequiredService<IOptions<ReleasePolicyOptions>>().Value.Resolve(start.RiskTier);
+        var input = new ReleaseInput(
+            key,
+            start.ServingEndpoint ?? ReleaseRequests.DefaultServingEndpoint(key),
+            start.RequestedBy,
+            policy,
+            start.EvidenceRefs,
+            services.GetRequiredService<TimeProvider>().GetUtcNow());
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(nameof(ReleaseOrchestrator), input, new StartOrchestrationOptions(key.InstanceId), cancellationToken);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Two identical requests raced: the other one created the instance. Same key, same release.
+            var raced = await client.GetInstanceAsync(key.InstanceId, getInputsAndOutputs: false, cancellationToken);
+            if (raced is null)
+            {
+                throw;
+            }
+
+            return Accepted(key, raced.RuntimeStatus, created: false);
+        }
+
+        return Accepted(key, OrchestrationRuntimeStatus.Pending, created: true);
+    }
+
+    public static async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var top = int.TryParse(request.Query["top"], out var requested) ? Math.Clamp(requested, 1, 500) : 100;
+        var prefix = ReleaseKey.InstanceIdPrefix;
+        if (request.Query["model"] is { Count: 1 } models)
+        {
+            var model = models.ToString().ToLowerInvariant();
+            if (!ReleaseKey.IsModelName(model))
+            {
+                return Problems.Validation("model", "'model' must be a Unity Catalog three-part name, catalog.schema.model.");
+            }
+
+            prefix = ReleaseKey.ModelPrefix(model);
+        }
+
+        var query = new OrchestrationQuery { InstanceIdPrefix = prefix, FetchInputsAndOutputs = true, PageSize = 100 };
+        var releases = new List<ReleaseSummary>();
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (ReleaseKey.TryParse(instance.InstanceId, out var key))
+            {
+                releases.Add(new ReleaseSummary(
+                    instance.InstanceId, key.Model, key.Version, key.Environment, instance.RuntimeStatus.ToString(),
+                    ReadProgress(instance)?.Stage.ToString(), instance.CreatedAt, instance.LastUpdatedAt));
+            }
+        }
+
+        return TypedResults.Json(releases.OrderByDescending(r => r.CreatedAt).Take(top).ToArray(), ApiJson.Options);
+    }
+
+    public static async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        if (!ReleaseKey.TryParse(id, out var key))
+        {
+            return Problems.NotFound($"There is no release '{id}'. Release ids look like release:catalog.schema.model:12:prod.");
+        }
+
+        var instance = await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken);
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no release '{id}'.");
+        }
+
+        var evidence = await request.HttpContext.RequestServices.GetRequiredService<IEvidenceStore>().ListAsync(id, cancellationToken);
+        var outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ReleaseOutcome>() : null;
+        return TypedResults.Json(
+            new ReleaseDetail(
+                id, key.Model, key.Version, key.Environment, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt,
+                ReadProgress(instance), outcome, instance.FailureDetails?.ErrorMessage, evidence),
+            ApiJson.Options);
+    }
+
+    public static async Task<IResult> DecideAsync(HttpRequest request, DurableTaskClient client, string id)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (decision, errors) = ReleaseRequests.ParseDecision(body);
+        if (decision is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) : null;
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no release '{id}'.");
+        }
+
+        var stage = ReadProgress(instance)?.Stage;
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || stage != ReleaseStage.AwaitingApproval)
+        {
+            return Problems.Conflict($"Release '{id}' is not waiting for approval (status {instance.RuntimeStatus}, stage {stage?.ToString() ?? "not started"}).");
+        }
+
+        var services = request.HttpContext.RequestServices;
+        var identity = await services.GetRequiredService<IDecisionAuthenticator>().AuthenticateAsync(request, decision.Approver, cancellationToken);
+        if (identity is null)
+        {
+            return Problems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", "The approver's identity could not be verified.");
+        }
+
+        var decided = new ApprovalDecision(decision.Approve, identity.Approver, decision.Rationale, services.GetRequiredService<TimeProvider>().GetUtcNow(), identity.Channel, identity.Verified);
+        await client.RaiseEventAsync(id, ReleaseEvents.Decision, decided, cancellationToken);
+        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, decision.Approve ? "approve" : "reject", StatusUrl(id)));
+    }
+
+    public static async Task<IResult> CancelAsync(HttpRequest request, DurableTaskClient client, string id)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
+        if (problem is not null)
+        {
+            return problem;
+        }
+
+        var (cancel, errors) = ReleaseRequests.ParseCancel(body);
+        if (cancel is null)
+        {
+            return Problems.Validation(errors);
+        }
+
+        var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) : null;
+        if (instance is null)
+        {
+            return Problems.NotFound($"There is no release '{id}'.");
+        }
+
+        if (!InFlight.Contains(instance.RuntimeStatus))
+        {
+            return Problems.Conflict($"Release '{id}' has already ended ({instance.RuntimeStatus}); there is nothing to cancel.");
+        }
+
+        var now = request.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
+        await client.RaiseEventAsync(id, ReleaseEvents.Cancel, new CancelRequest(cancel.RequestedBy, cancel.Reason, now), cancellationToken);
+        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, "cancel", StatusUrl(id)));
+    }
+
+    public static string StatusUrl(string id) => $"{Route}/{id}";
+
+    private static Microsoft.AspNetCore.Http.HttpResults.Accepted<ReleaseAccepted> Accepted(ReleaseKey key, OrchestrationRuntimeStatus status, bool created) =>
+        TypedResults.Accepted(
+            StatusUrl(key.InstanceId),
+            new ReleaseAccepted(key.InstanceId, StatusUrl(key.InstanceId), key.Model, key.Version, key.Environment, status.ToString(), created));
+
+    private static async Task<ReleaseKey?> FindInFlightReleaseAsync(DurableTaskClient client, ReleaseKey key, CancellationToken cancellationToken)
+    {
+        var query = new OrchestrationQuery { InstanceIdPrefix = ReleaseKey.ModelPrefix(key.Model), Statuses = InFlight, PageSize = 100 };
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        {
+            if (ReleaseKey.TryParse(instance.InstanceId, out var other) && other.Environment == key.Environment && other.Version != key.Version)
+            {
+                return other;
+            }
+        }
+
+        return null;
+    }
+
+    private static ReleaseProgress? ReadProgress(OrchestrationMetadata instance)
+    {
+        try
+        {
+            return instance.SerializedCustomStatus is null ? null : instance.ReadCustomStatusAs<ReleaseProgress>();
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+}

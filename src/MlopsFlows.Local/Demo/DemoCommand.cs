@@ -1,0 +1,89 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using MlopsFlows.Api.Releases;
+using MlopsFlows.Integrations.Storage;
+using MlopsFlows.Local.Demo;
+
+namespace MlopsFlows.Local.Cli;
+
+/// <summary>
+/// Two releases end to end on the local host, through the same HTTP API a Databricks job uses:
+/// one approved and promoted, one whose canary regresses and is rolled back.
+/// </summary>
+internal static class DemoCommand
+{
+    private const string Model = "main.credit.scorer";
+    private const string Endpoint = "scorer-prod";
+
+    public static async Task<int> RunAsync(string[] args, CancellationToken stop)
+    {
+        var data = ArgumentValue(args, "--data") ?? Path.Combine(".mlopsflows", "demo");
+        var hub = "demo" + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var configuration = LocalHost.ReadConfiguration(
+        [
+            .. args.Where(a => a != "--data" && a != data),
+            "--MlopsFlows:Local:ApiPort=0",
+            "--MlopsFlows:Local:Simulator=true",
+            $"--MlopsFlows:Local:TaskHub={hub}",
+            $"--MlopsFlows:Local:AzuriteDataFolder={Path.Combine(data, "azurite")}",
+            "--MlopsFlows:Releases:ApprovalTimeout=00:10:00",
+            "--MlopsFlows:Releases:CanaryTrafficPercent=10",
+            "--MlopsFlows:Releases:BakeTime=00:00:06",
+            "--MlopsFlows:Releases:WatchInterval=00:00:02",
+        ]);
+
+        var console = new DemoConsole();
+        console.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
+        await using var host = await LocalHost.StartAsync(configuration, stop);
+        var simulator = host.Simulator!;
+        console.Say($"Releases API on {host.ApiBaseUrl}api/releases, Databricks simulator on {simulator.BaseUrl}, task hub '{hub}'.");
+
+        using var api = new HttpClient { BaseAddress = host.ApiBaseUrl };
+        using var workspace = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
+        workspace.DefaultRequestHeaders.Authorization = new("Bearer", simulator.Token);
+        await SeedWorkspaceAsync(workspace, stop);
+        console.Say($"Workspace: {Model} v11 serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
+
+        var verifier = host.App.Services.GetRequiredService<EvidenceVerifier>();
+        var runner = new DemoRelease(api, console, verifier);
+
+        console.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate)");
+        var first = await runner.RunAsync(Model, 12, "prod", approver: "risk.officer@contoso.example", stop);
+
+        console.Heading("Release 2: main.credit.scorer v13 → prod (the simulator injects a +400 ms latency regression)");
+        await PostAsync(workspace, "/sim/regressions", new { endpoint = Endpoint, version = 13, addedLatencyMs = 400.0, errorRate = 0.0 }, stop);
+        var second = await runner.RunAsync(Model, 13, "prod", approver: "risk.officer@contoso.example", stop);
+
+        var traffic = await workspace.GetFromJsonAsync<JsonElement>($"/api/2.0/serving-endpoints/{Endpoint}", stop);
+        console.Heading("Result");
+        console.Say($"Release 1 ended {first}; release 2 ended {second}.");
+        console.Say("Serving now: " + string.Join(", ", traffic.GetProperty("config").GetProperty("traffic_config").GetProperty("routes").EnumerateArray()
+            .Select(r => $"{r.GetProperty("served_model_name").GetString()} {r.GetProperty("traffic_percentage").GetInt32()}%")));
+        console.Say($"Evidence: blob container 'evidence' and table 'EvidenceIndex' in Azurite (data in {Path.GetFullPath(Path.Combine(data, "azurite"))}).");
+
+        var succeeded = first == nameof(Domain.Releases.ReleaseStage.Promoted) && second == nameof(Domain.Releases.ReleaseStage.RolledBack);
+        console.Say(succeeded ? "Demo finished as expected: one promotion, one rollback." : "Demo did NOT end as expected.");
+        return succeeded ? 0 : 1;
+    }
+
+    private static async Task SeedWorkspaceAsync(HttpClient workspace, CancellationToken stop)
+    {
+        await PostAsync(workspace, "/sim/models", new { name = Model, version = 11, metrics = new { auc = 0.79, log_loss = 0.45 } }, stop);
+        await PostAsync(workspace, "/sim/models", new { name = Model, version = 12, metrics = new { auc = 0.83, log_loss = 0.40 } }, stop);
+        await PostAsync(workspace, "/sim/models", new { name = Model, version = 13, metrics = new { auc = 0.84, log_loss = 0.39 } }, stop);
+        await PostAsync(workspace, "/sim/endpoints", new { name = Endpoint, model = Model, version = 11 }, stop);
+    }
+
+    private static async Task PostAsync(HttpClient client, string path, object body, CancellationToken stop)
+    {
+        using var response = await client.PostAsJsonAsync(path, body, stop);
+        response.EnsureSuccessStatusCode();
+    }
+
+    private static string? ArgumentValue(string[] args, string name)
+    {
+        var index = Array.IndexOf(args, name);
+        return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+    }
+}

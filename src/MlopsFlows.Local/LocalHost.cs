@@ -1,0 +1,153 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+using MlopsFlows.Api;
+using MlopsFlows.Api.Releases;
+using MlopsFlows.DevServices;
+using MlopsFlows.DevServices.Databricks;
+using MlopsFlows.Integrations;
+using MlopsFlows.Local.Engine;
+
+namespace MlopsFlows.Local;
+
+/// <summary>
+/// The local host: storage (Azurite started when nothing answers), the Durable engine over it, the releases API
+/// on 127.0.0.1, and optionally the Databricks simulator. Everything it started, it stops on dispose.
+/// </summary>
+public sealed class LocalHost : IAsyncDisposable
+{
+    private static readonly Dictionary<string, string> Switches = new()
+    {
+        ["--api-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.ApiPort)}",
+        ["--task-hub"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.TaskHub)}",
+        ["--storage"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.StorageConnectionString)}",
+        ["--data"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteDataFolder)}",
+        ["--azurite-blob-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteBlobPort)}",
+        ["--azurite-queue-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteQueuePort)}",
+        ["--azurite-table-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteTablePort)}",
+        ["--simulator"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.Simulator)}",
+        ["--databricks-url"] = "MlopsFlows:Databricks:WorkspaceUrl",
+        ["--databricks-token"] = "MlopsFlows:Databricks:Token",
+    };
+
+    private readonly LocalStorage storage;
+    private readonly DatabricksSimulator? simulator;
+
+    private LocalHost(WebApplication app, Uri apiBaseUrl, LocalStorage storage, DatabricksSimulator? simulator)
+    {
+        App = app;
+        ApiBaseUrl = apiBaseUrl;
+        this.storage = storage;
+        this.simulator = simulator;
+    }
+
+    public WebApplication App { get; }
+
+    public Uri ApiBaseUrl { get; }
+
+    public string StorageConnectionString => storage.ConnectionString;
+
+    /// <summary>The in-process Databricks simulator, when the host started one.</summary>
+    public DatabricksSimulator? Simulator => simulator;
+
+    /// <summary>Command-line switches (e.g. <c>--api-port 0</c>) and any <c>--Section:Key=value</c> become configuration.</summary>
+    public static IConfiguration ReadConfiguration(string[] args) =>
+        new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .AddCommandLine(args, Switches)
+            .Build();
+
+    public static async Task<LocalHost> StartAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
+    {
+        var options = configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+        var validation = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
+        if (!System.ComponentModel.DataAnnotations.Validator.TryValidateObject(options, new(options), validation, validateAllProperties: true))
+        {
+            throw new OptionsValidationException(LocalHostOptions.Section, typeof(LocalHostOptions), validation.Select(v => v.ErrorMessage ?? "invalid"));
+        }
+
+        var storage = await LocalStorage.EnsureAsync(options, cancellationToken);
+        DatabricksSimulator? simulator = null;
+        try
+        {
+            var settings = new Dictionary<string, string?>();
+            if (string.IsNullOrWhiteSpace(configuration["MlopsFlows:Evidence:ConnectionString"]))
+            {
+                settings["MlopsFlows:Evidence:ConnectionString"] = storage.ConnectionString;
+            }
+
+            if (options.Simulator)
+            {
+                simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions(), cancellationToken);
+                settings["MlopsFlows:Databricks:WorkspaceUrl"] = simulator.BaseUrl;
+                settings["MlopsFlows:Databricks:Token"] = simulator.Token;
+            }
+
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Configuration.AddConfiguration(configuration);
+            builder.Configuration.AddInMemoryCollection(settings);
+
+            var orchestrationService = await LocalDurableEngine.CreateOrchestrationServiceAsync(options, storage.ConnectionString);
+            builder.AddLocalDurableEngine(orchestrationService, FreePort.Next());
+            builder.WebHost.ConfigureKestrel(kestrel =>
+                kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2));
+            builder.Services.AddReleasesApi(builder.Configuration);
+            builder.Services.AddMlopsFlowsIntegrations(builder.Configuration);
+            builder.Services.AddProblemDetails();
+
+            var app = builder.Build();
+            app.UseExceptionHandler();
+            app.MapLocalDurableEngine();
+            app.MapReleasesApi();
+            await app.StartAsync(cancellationToken);
+
+            return new LocalHost(app, ApiAddress(app, options), storage, simulator);
+        }
+        catch
+        {
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+
+            await storage.DisposeAsync();
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await App.StopAsync(grace.Token);
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            if (simulator is not null)
+            {
+                await simulator.DisposeAsync();
+            }
+
+            await storage.DisposeAsync();
+        }
+    }
+
+    private static Uri ApiAddress(WebApplication app, LocalHostOptions options)
+    {
+        if (options.ApiPort != 0)
+        {
+            return new Uri($"http://127.0.0.1:{options.ApiPort}/");
+        }
+
+        // Port 0: Kestrel chose one; it is the address that is not the sidecar's.
+        var grpc = app.Services.GetRequiredService<Grpc.Net.Client.GrpcChannel>().Target;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var api = addresses.Select(a => new Uri(a)).First(a => !grpc.EndsWith($":{a.Port}", StringComparison.Ordinal));
+        return new Uri($"http://127.0.0.1:{api.Port}/");
+    }
+}

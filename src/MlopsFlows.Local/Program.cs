@@ -1,0 +1,17 @@
+using MlopsFlows.Local.Cli;
+
+// mlopsflows <verb> [options]: thin verbs over the local host; see `mlopsflows help`.
+using var stop = new CancellationTokenSource();
+Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
+AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
+
+var verb = args.Length > 0 ? args[0] : "help";
+var rest = args.Skip(1).ToArray();
+return verb switch
+{
+    "serve" => await ServeCommand.RunAsync(rest, stop.Token),
+    "demo" => await DemoCommand.RunAsync(rest, stop.Token),
+    "verify" => await VerifyCommand.RunAsync(rest, stop.Token),
+    "help" or "--help" or "-h" => HelpCommand.Run(),
+    _ => HelpCommand.Unknown(verb),
+};

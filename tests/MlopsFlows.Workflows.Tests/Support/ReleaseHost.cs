@@ -1,0 +1,51 @@
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Tests.Fakes;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace MlopsFlows.Workflows.Tests.Support;
+
+/// <summary>
+/// One in-memory Durable Task host with the release workflows over fake ports, shared by the tests of a class.
+/// Tests keep apart by using their own model, endpoint and so instance id.
+/// </summary>
+public sealed class ReleaseHost : IAsyncLifetime
+{
+    private DurableTaskTestHost? host;
+
+    public FakeModelRegistry Registry { get; } = new();
+
+    public FakeServingEndpoints Serving { get; } = new();
+
+    public FakeServingTelemetry Telemetry { get; } = new();
+
+    public InMemoryEvidenceStore Evidence { get; } = new();
+
+    public RecordingApprovalNotifier Notifier { get; } = new();
+
+    public DurableTaskClient Client => (host ?? throw new InvalidOperationException("host not started")).Client;
+
+    public async Task InitializeAsync()
+    {
+        host = await DurableTaskTestHost.StartAsync(
+            tasks => tasks.AddReleaseWorkflows(),
+            new DurableTaskTestHostOptions
+            {
+                ConfigureServices = services => services
+                    .AddSingleton<IModelRegistry>(Registry)
+                    .AddSingleton<IServingEndpoints>(Serving)
+                    .AddSingleton<IServingTelemetry>(Telemetry)
+                    .AddSingleton<IEvidenceStore>(Evidence)
+                    .AddSingleton<IApprovalNotifier>(Notifier),
+            });
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (host is not null)
+        {
+            await host.DisposeAsync();
+        }
+    }
+}
