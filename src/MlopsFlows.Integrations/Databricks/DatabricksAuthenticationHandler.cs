@@ -8,7 +8,7 @@ namespace MlopsFlows.Integrations.Databricks;
 /// Supplies the bearer token for Databricks: the configured personal access token, or otherwise an Entra ID token
 /// for the Azure Databricks resource, cached until shortly before it expires.
 /// </summary>
-internal sealed class DatabricksAccessTokens(IOptions<DatabricksOptions> options, TokenCredential credential, TimeProvider time)
+internal sealed class DatabricksAccessTokens(IOptions<DatabricksOptions> options, TokenCredential credential, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
     private readonly SemaphoreSlim _refresh = new(1, 1);
@@ -45,6 +45,8 @@ internal sealed class DatabricksAccessTokens(IOptions<DatabricksOptions> options
             _refresh.Release();
         }
     }
+
+    public void Dispose() => _refresh.Dispose();
 
     private bool IsFresh(CachedToken token) => token.ExpiresOn - RefreshMargin > time.GetUtcNow();
 

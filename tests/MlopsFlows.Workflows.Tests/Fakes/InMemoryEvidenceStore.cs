@@ -41,12 +41,12 @@ public sealed class InMemoryEvidenceStore : IEvidenceStore
     }
 
     public Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, CancellationToken cancellationToken) =>
-        Task.FromResult(Snapshot(releaseId, r => r.Entry));
+        Task.FromResult<IReadOnlyList<EvidenceEntry>>(Snapshot(releaseId, r => r.Entry));
 
     public Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, CancellationToken cancellationToken) =>
-        Task.FromResult(Snapshot(releaseId, r => r.Stored));
+        Task.FromResult<IReadOnlyList<StoredEvidence>>(Snapshot(releaseId, r => r.Stored));
 
-    private IReadOnlyList<T> Snapshot<T>(string releaseId, Func<(StoredEvidence Stored, EvidenceEntry Entry), T> select)
+    private T[] Snapshot<T>(string releaseId, Func<(StoredEvidence Stored, EvidenceEntry Entry), T> select)
     {
         if (!releases.TryGetValue(releaseId, out var chain))
         {

@@ -1,0 +1,121 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace MlopsFlows.DevServices.Databricks;
+
+// The documented Azure Databricks REST shapes the simulator answers with and accepts, serialized in snake_case.
+// Only the fields our adapters read or send are modelled.
+
+internal static class ApiJson
+{
+    /// <summary>Databricks REST bodies: snake_case, nulls left out as the service does.</summary>
+    public static readonly JsonSerializerOptions Databricks = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+
+    /// <summary>The simulator's own control routes (<c>/sim/*</c>): camelCase, read case-insensitively.</summary>
+    public static readonly JsonSerializerOptions Control = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+    };
+}
+
+internal sealed record ErrorBody(string ErrorCode, string Message);
+
+internal sealed record ModelVersionInfo(
+    string ModelName,
+    string CatalogName,
+    string SchemaName,
+    int Version,
+    string RunId,
+    string Status,
+    string Source,
+    IReadOnlyList<ModelAlias> Aliases,
+    long CreatedAt,
+    string CreatedBy);
+
+internal sealed record ModelAlias(string AliasName, int VersionNum);
+
+internal sealed record SetAliasRequest(int? VersionNum);
+
+internal sealed record GetRunResponse(RunBody Run);
+
+internal sealed record RunBody(RunInfo Info, RunData Data);
+
+internal sealed record RunInfo(
+    string RunId,
+    string RunUuid,
+    string ExperimentId,
+    string RunName,
+    string Status,
+    long StartTime,
+    long EndTime,
+    string ArtifactUri,
+    string LifecycleStage);
+
+internal sealed record RunData(IReadOnlyList<RunMetric> Metrics, IReadOnlyList<RunParam> Params, IReadOnlyList<RunTag> Tags);
+
+internal sealed record RunMetric(string Key, double Value, long Timestamp, long Step);
+
+internal sealed record RunParam(string Key, string Value);
+
+internal sealed record RunTag(string Key, string Value);
+
+internal sealed record ServingEndpointDetailed(
+    string Name,
+    string Id,
+    string Creator,
+    long CreationTimestamp,
+    long LastUpdatedTimestamp,
+    EndpointState State,
+    EndpointConfigOutput Config,
+    PendingConfigOutput? PendingConfig);
+
+internal sealed record EndpointState(string Ready, string ConfigUpdate);
+
+internal sealed record EndpointConfigOutput(IReadOnlyList<ServedEntityOutput> ServedEntities, TrafficConfigBody TrafficConfig, int ConfigVersion);
+
+internal sealed record PendingConfigOutput(IReadOnlyList<ServedEntityOutput> ServedEntities, TrafficConfigBody TrafficConfig, int ConfigVersion, long StartTime);
+
+internal sealed record ServedEntityOutput(
+    string Name,
+    string EntityName,
+    string EntityVersion,
+    string WorkloadSize,
+    bool ScaleToZeroEnabled,
+    ServedEntityState? State,
+    long? CreationTimestamp);
+
+internal sealed record ServedEntityState(string Deployment, string DeploymentStateMessage);
+
+internal sealed record TrafficConfigBody(IReadOnlyList<RouteBody>? Routes);
+
+internal sealed record RouteBody(string? ServedModelName, int? TrafficPercentage)
+{
+    /// <summary>Newer clients may name the entity under this field instead.</summary>
+    public string? ServedEntityName { get; init; }
+}
+
+internal sealed record EndpointConfigInput(IReadOnlyList<ServedEntityInput>? ServedEntities, TrafficConfigBody? TrafficConfig);
+
+internal sealed record ServedEntityInput(string? Name, string? EntityName, string? EntityVersion, string? WorkloadSize, bool? ScaleToZeroEnabled);
+
+// Control routes (/sim/*).
+
+internal sealed record SeedModelVersionRequest(string? Name, int? Version, Dictionary<string, double>? Metrics, Dictionary<string, string>? Params);
+
+internal sealed record SeededModelVersion(string Name, int Version, string RunId);
+
+internal sealed record SeedEndpointRequest(string? Name, string? Model, int? Version);
+
+internal sealed record RegressionRequest(string? Endpoint, int? Version, double? AddedLatencyMs, double? ErrorRate);
+
+internal sealed record SimulatorState(IReadOnlyList<ModelState> Models, IReadOnlyList<EndpointSummary> Endpoints, IReadOnlyList<RegressionState> Regressions);
+
+internal sealed record ModelState(string Name, IReadOnlyList<int> Versions, IReadOnlyDictionary<string, int> Aliases);
+
+internal sealed record EndpointSummary(string Name, string ConfigUpdate, int ConfigVersion, IReadOnlyList<SimulatedRoute> Routes, IReadOnlyList<SimulatedRoute>? PendingRoutes);
+
+internal sealed record RegressionState(string Endpoint, int Version, double AddedLatencyMs, double ErrorRate);

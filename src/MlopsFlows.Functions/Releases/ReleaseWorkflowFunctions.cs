@@ -1,0 +1,49 @@
+using MlopsFlows.Domain.Evidence;
+using MlopsFlows.Domain.Serving;
+using MlopsFlows.Functions.Hosting;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+
+namespace MlopsFlows.Functions.Releases;
+
+/// <summary>
+/// The release workflow's orchestrator and activities as Functions triggers. Each function is named after its class,
+/// so the orchestrator's <c>CallActivityAsync(nameof(X))</c> lands here. The classes live in the workflow project and
+/// the Functions SDK only discovers <c>[Function]</c> methods, hence these one-line wrappers.
+/// </summary>
+public static class ReleaseWorkflowFunctions
+{
+    [Function(nameof(ReleaseOrchestrator))]
+    public static Task<ReleaseOutcome> RunReleaseOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ReleaseOrchestrator().RunAsync(context, context.GetInput<ReleaseInput>()!);
+
+    [Function(nameof(ReadModelVersion))]
+    public static Task<ModelVersionDetails> RunReadModelVersion([ActivityTrigger] ModelVersionQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<ReadModelVersion, ModelVersionQuery, ModelVersionDetails>(input, function);
+
+    [Function(nameof(ReadServingTraffic))]
+    public static Task<TrafficSplit> RunReadServingTraffic([ActivityTrigger] string input, FunctionContext function) =>
+        TaskActivities.RunAsync<ReadServingTraffic, string, TrafficSplit>(input, function);
+
+    [Function(nameof(SetServingTraffic))]
+    public static Task<TrafficSplit> RunSetServingTraffic([ActivityTrigger] TrafficCommand input, FunctionContext function) =>
+        TaskActivities.RunAsync<SetServingTraffic, TrafficCommand, TrafficSplit>(input, function);
+
+    [Function(nameof(ReadCanaryMetrics))]
+    public static Task<ServingMetrics> RunReadCanaryMetrics([ActivityTrigger] CanaryMetricsQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<ReadCanaryMetrics, CanaryMetricsQuery, ServingMetrics>(input, function);
+
+    [Function(nameof(MoveModelAlias))]
+    public static Task<bool> RunMoveModelAlias([ActivityTrigger] AliasCommand input, FunctionContext function) =>
+        TaskActivities.RunAsync<MoveModelAlias, AliasCommand, bool>(input, function);
+
+    [Function(nameof(RecordEvidence))]
+    public static Task<string> RunRecordEvidence([ActivityTrigger] EvidenceRecord input, FunctionContext function) =>
+        TaskActivities.RunAsync<RecordEvidence, EvidenceRecord, string>(input, function);
+
+    [Function(nameof(NotifyApprovers))]
+    public static Task<bool> RunNotifyApprovers([ActivityTrigger] ApprovalRequest input, FunctionContext function) =>
+        TaskActivities.RunAsync<NotifyApprovers, ApprovalRequest, bool>(input, function);
+}
