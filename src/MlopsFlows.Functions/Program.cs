@@ -1,7 +1,7 @@
-using MlopsFlows.Api;
-using MlopsFlows.Integrations;
 using Microsoft.Azure.Functions.Worker.Builder;
 using Microsoft.Extensions.Hosting;
+using MlopsFlows.Api;
+using MlopsFlows.Integrations;
 
 // The deployable host: Azure Functions (isolated worker) with the Durable extension. It only wires the layers below;
 // the triggers in Releases/ translate bindings into calls of the same workflows and HTTP handlers the local host uses.

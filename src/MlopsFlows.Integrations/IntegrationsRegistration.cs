@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
 using MlopsFlows.Integrations.Databricks;
-using MlopsFlows.Integrations.Evidence;
+using MlopsFlows.Integrations.Storage;
 using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Integrations;
@@ -97,7 +97,11 @@ public static class IntegrationsRegistration
 
         client.AddStandardResilienceHandler().Configure((resilience, sp) =>
         {
-            var options = sp.GetRequiredService<IOptions<DatabricksOptions>>().Value;
+            // Read without validation: invalid Databricks settings are reported once, by their own validation,
+            // not again by each client's resilience options.
+            var options = new OptionsFactory<DatabricksOptions>(
+                sp.GetServices<IConfigureOptions<DatabricksOptions>>(),
+                sp.GetServices<IPostConfigureOptions<DatabricksOptions>>()).Create(Options.DefaultName);
             resilience.Retry.MaxRetryAttempts = options.RetryAttempts;
             resilience.Retry.Delay = options.RetryDelay;
             resilience.Retry.BackoffType = Polly.DelayBackoffType.Exponential;

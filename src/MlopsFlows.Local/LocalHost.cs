@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Options;
+using Microsoft.DurableTask;
 using MlopsFlows.Api;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices;
@@ -32,6 +33,17 @@ public sealed class LocalHost : IAsyncDisposable
         ["--databricks-token"] = "MlopsFlows:Databricks:Token",
     };
 
+    // The engine and ASP.NET Core log every poll and request at Information; the host's own log is what an operator reads.
+    private static readonly Dictionary<string, string?> QuietFrameworkLogs = new()
+    {
+        ["Logging:LogLevel:Default"] = "Information",
+        ["Logging:LogLevel:Microsoft"] = "Warning",
+        ["Logging:LogLevel:Grpc"] = "Warning",
+        ["Logging:LogLevel:System.Net.Http"] = "Warning",
+        ["Logging:LogLevel:DurableTask"] = "Warning",
+        ["Logging:LogLevel:Microsoft.Hosting.Lifetime"] = "Information",
+    };
+
     private readonly LocalStorage storage;
     private readonly DatabricksSimulator? simulator;
 
@@ -55,12 +67,22 @@ public sealed class LocalHost : IAsyncDisposable
     /// <summary>Command-line switches (e.g. <c>--api-port 0</c>) and any <c>--Section:Key=value</c> become configuration.</summary>
     public static IConfiguration ReadConfiguration(string[] args) =>
         new ConfigurationBuilder()
+            .AddInMemoryCollection(QuietFrameworkLogs)
             .AddJsonFile("appsettings.json", optional: true)
             .AddEnvironmentVariables()
             .AddCommandLine(args, Switches)
             .Build();
 
-    public static async Task<LocalHost> StartAsync(IConfiguration configuration, CancellationToken cancellationToken = default)
+    public static Task<LocalHost> StartAsync(IConfiguration configuration, CancellationToken cancellationToken = default) =>
+        StartAsync(configuration, moreTasks: null, moreServices: null, cancellationToken);
+
+    /// <param name="moreTasks">Extra orchestrators and activities (benchmark baselines) on the same worker.</param>
+    /// <param name="moreServices">Extra or replacing service registrations, applied last.</param>
+    public static async Task<LocalHost> StartAsync(
+        IConfiguration configuration,
+        Action<DurableTaskRegistry>? moreTasks,
+        Action<IServiceCollection>? moreServices,
+        CancellationToken cancellationToken)
     {
         var options = configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
         var validation = new List<System.ComponentModel.DataAnnotations.ValidationResult>();
@@ -91,12 +113,13 @@ public sealed class LocalHost : IAsyncDisposable
             builder.Configuration.AddInMemoryCollection(settings);
 
             var orchestrationService = await LocalDurableEngine.CreateOrchestrationServiceAsync(options, storage.ConnectionString);
-            builder.AddLocalDurableEngine(orchestrationService, FreePort.Next());
+            builder.AddLocalDurableEngine(orchestrationService, FreePort.Next(), moreTasks);
             builder.WebHost.ConfigureKestrel(kestrel =>
-                kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2));
+                kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1));
             builder.Services.AddReleasesApi(builder.Configuration);
             builder.Services.AddMlopsFlowsIntegrations(builder.Configuration);
             builder.Services.AddProblemDetails();
+            moreServices?.Invoke(builder.Services);
 
             var app = builder.Build();
             app.UseExceptionHandler();
@@ -146,7 +169,7 @@ public sealed class LocalHost : IAsyncDisposable
 
         // Port 0: Kestrel chose one; it is the address that is not the sidecar's.
         var grpc = app.Services.GetRequiredService<Grpc.Net.Client.GrpcChannel>().Target;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses;
+        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
         var api = addresses.Select(a => new Uri(a)).First(a => !grpc.EndsWith($":{a.Port}", StringComparison.Ordinal));
         return new Uri($"http://127.0.0.1:{api.Port}/");
     }

@@ -1,7 +1,8 @@
 using MlopsFlows.Local.Cli;
 
 // mlopsflows <verb> [options]: thin verbs over the local host; see `mlopsflows help`.
-using var stop = new CancellationTokenSource();
+// Ctrl+C and SIGTERM stop the verb gracefully (the source lives as long as the process, so it is never disposed).
+var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) => { e.Cancel = true; stop.Cancel(); };
 AppDomain.CurrentDomain.ProcessExit += (_, _) => stop.Cancel();
 

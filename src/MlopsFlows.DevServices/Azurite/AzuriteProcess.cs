@@ -53,7 +53,8 @@ public sealed class AzuriteProcess : IAsyncDisposable
 
     public string ConnectionString => ConnectionStringFor(BlobPort, QueuePort, TablePort);
 
-    public bool HasExited => _process.HasExited;
+    /// <summary>True once the process has ended (always true after <see cref="DisposeAsync"/> or <see cref="KillAsync"/>).</summary>
+    public bool HasExited => Volatile.Read(ref _disposed) == 1 || _process.HasExited;
 
     /// <summary>Starts Azurite and returns once its blob, queue and table ports all accept connections.</summary>
     /// <exception cref="InvalidOperationException">Azurite exited before answering (the message carries its output).</exception>
@@ -68,10 +69,11 @@ public sealed class AzuriteProcess : IAsyncDisposable
             Directory.CreateDirectory(options.DataFolder);
         }
 
-        var choosesPorts = options.BlobPort == 0 || options.QueuePort == 0 || options.TablePort == 0;
         for (var attempt = 1; ; attempt++)
         {
             var (blob, queue, table) = ChoosePorts(options);
+            (int Asked, int Used)[] ports = [(options.BlobPort, blob), (options.QueuePort, queue), (options.TablePort, table)];
+            var chosenHere = ports.Where(port => port.Asked == 0).Select(port => Invariant(port.Used)).ToList();
             var output = new OutputTail();
             var process = Launch(options, entryPoint, blob, queue, table, output);
             try
@@ -79,9 +81,10 @@ public sealed class AzuriteProcess : IAsyncDisposable
                 await WaitUntilAnsweringAsync(process, output, blob, queue, table, options.StartTimeout, ct).ConfigureAwait(false);
                 return new AzuriteProcess(process, output, blob, queue, table, options);
             }
-            catch (InvalidOperationException) when (choosesPorts && attempt < MaxStartAttempts && output.Contains("EADDRINUSE"))
+            catch (InvalidOperationException) when (attempt < MaxStartAttempts && chosenHere.Exists(port => output.Contains("EADDRINUSE: address already in use 127.0.0.1:" + port)))
             {
-                // Another process took a port between our choosing it and Azurite binding it: choose again.
+                // Another process took a port between our choosing it and Azurite binding it: choose again. A port the
+                // caller fixed is not retried; that conflict is theirs to resolve.
                 process.Dispose();
             }
             catch

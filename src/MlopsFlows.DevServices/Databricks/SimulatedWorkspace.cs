@@ -491,7 +491,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     private LatencyProfile ProfileOf(string endpoint, int version) =>
         _regressions.GetValueOrDefault((endpoint, version)) ?? LatencyProfile.Healthy;
 
-    private ServingEndpointDetailed Describe(ServingEndpoint endpoint) => new(
+    private static ServingEndpointDetailed Describe(ServingEndpoint endpoint) => new(
         endpoint.Name,
         endpoint.Id,
         Creator,

@@ -1,9 +1,15 @@
+using System.Text.Json.Serialization;
 using MlopsFlows.Domain.Policies;
 
 namespace MlopsFlows.Domain.Serving;
 
 /// <summary>What telemetry said about one served version over one window.</summary>
-public sealed record ServingMetrics(int Version, long RequestCount, long ErrorCount, double P95LatencyMs)
+/// <param name="P95LatencyMs">NaN when telemetry has no latency for the window; serialized as "NaN" so it survives JSON.</param>
+public sealed record ServingMetrics(
+    int Version,
+    long RequestCount,
+    long ErrorCount,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] double P95LatencyMs)
 {
     public double ErrorRate => RequestCount == 0 ? 0 : (double)ErrorCount / RequestCount;
 }

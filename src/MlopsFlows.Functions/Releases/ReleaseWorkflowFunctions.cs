@@ -1,10 +1,10 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Functions.Hosting;
 using MlopsFlows.Workflows.Ports;
 using MlopsFlows.Workflows.Releases;
-using Microsoft.Azure.Functions.Worker;
-using Microsoft.DurableTask;
 
 namespace MlopsFlows.Functions.Releases;
 

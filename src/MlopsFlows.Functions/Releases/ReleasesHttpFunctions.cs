@@ -1,7 +1,7 @@
-using MlopsFlows.Api.Releases;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
+using MlopsFlows.Api.Releases;
 
 namespace MlopsFlows.Functions.Releases;
 

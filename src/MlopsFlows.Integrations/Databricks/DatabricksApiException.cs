@@ -14,6 +14,3 @@ public sealed class DatabricksApiException(HttpStatusCode statusCode, string? er
     /// <summary>Databricks' error code, e.g. <c>INVALID_PARAMETER_VALUE</c> or <c>RESOURCE_CONFLICT</c>; null when the body had none.</summary>
     public string? ErrorCode { get; } = errorCode;
 }
-
-/// <summary>A serving endpoint's configuration update ended without the configuration that was asked for.</summary>
-public sealed class ServingConfigUpdateException(string message) : Exception(message);

@@ -66,7 +66,7 @@ public sealed class DatabricksServingEndpoints(
         var result = ToTrafficSplit(endpoint, settled);
         if (!result.Equals(split))
         {
-            throw new ServingConfigUpdateException(
+            throw new ServingConfigurationException(
                 $"Serving endpoint '{endpoint}' finished its update ({settled.State?.ConfigUpdate}) serving {result}, not the requested {split}.");
         }
 
@@ -116,14 +116,14 @@ public sealed class DatabricksServingEndpoints(
         return new TrafficSplit(routes
             .Select(route => byName.TryGetValue(route.ServedModelName, out var entity)
                 ? new TrafficRoute(VersionOf(endpoint, entity), route.TrafficPercentage)
-                : throw new ServingConfigUpdateException($"Serving endpoint '{endpoint}' routes traffic to '{route.ServedModelName}', which it does not serve."))
+                : throw new ServingConfigurationException($"Serving endpoint '{endpoint}' routes traffic to '{route.ServedModelName}', which it does not serve."))
             .ToList());
     }
 
     private static int VersionOf(string endpoint, ServedEntity entity) =>
         int.TryParse(entity.EntityVersion, NumberStyles.None, CultureInfo.InvariantCulture, out var version)
             ? version
-            : throw new ServingConfigUpdateException($"Serving endpoint '{endpoint}' serves '{entity.Name}' at entity_version '{entity.EntityVersion}', which is not a Unity Catalog version number.");
+            : throw new ServingConfigurationException($"Serving endpoint '{endpoint}' serves '{entity.Name}' at entity_version '{entity.EntityVersion}', which is not a Unity Catalog version number.");
 
     /// <summary>
     /// The full new configuration: one served entity per version of the split, named <c>{model short name}-{version}</c>

@@ -24,6 +24,8 @@ internal static class DemoCommand
         [
             .. args.Where(a => a != "--data" && a != data),
             "--MlopsFlows:Local:ApiPort=0",
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             "--MlopsFlows:Local:Simulator=true",
             $"--MlopsFlows:Local:TaskHub={hub}",
             $"--MlopsFlows:Local:AzuriteDataFolder={Path.Combine(data, "azurite")}",
@@ -33,37 +35,36 @@ internal static class DemoCommand
             "--MlopsFlows:Releases:WatchInterval=00:00:02",
         ]);
 
-        var console = new DemoConsole();
-        console.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
+                DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
         await using var host = await LocalHost.StartAsync(configuration, stop);
         var simulator = host.Simulator!;
-        console.Say($"Releases API on {host.ApiBaseUrl}api/releases, Databricks simulator on {simulator.BaseUrl}, task hub '{hub}'.");
+        DemoConsole.Say($"Releases API on {host.ApiBaseUrl}api/releases, Databricks simulator on {simulator.BaseUrl}, task hub '{hub}'.");
 
         using var api = new HttpClient { BaseAddress = host.ApiBaseUrl };
         using var workspace = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
         workspace.DefaultRequestHeaders.Authorization = new("Bearer", simulator.Token);
         await SeedWorkspaceAsync(workspace, stop);
-        console.Say($"Workspace: {Model} v11 serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
+        DemoConsole.Say($"Workspace: {Model} v11 serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
 
         var verifier = host.App.Services.GetRequiredService<EvidenceVerifier>();
-        var runner = new DemoRelease(api, console, verifier);
+        var runner = new DemoRelease(api, verifier);
 
-        console.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate)");
+        DemoConsole.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate)");
         var first = await runner.RunAsync(Model, 12, "prod", approver: "risk.officer@contoso.example", stop);
 
-        console.Heading("Release 2: main.credit.scorer v13 → prod (the simulator injects a +400 ms latency regression)");
+        DemoConsole.Heading("Release 2: main.credit.scorer v13 → prod (the simulator injects a +400 ms latency regression)");
         await PostAsync(workspace, "/sim/regressions", new { endpoint = Endpoint, version = 13, addedLatencyMs = 400.0, errorRate = 0.0 }, stop);
         var second = await runner.RunAsync(Model, 13, "prod", approver: "risk.officer@contoso.example", stop);
 
         var traffic = await workspace.GetFromJsonAsync<JsonElement>($"/api/2.0/serving-endpoints/{Endpoint}", stop);
-        console.Heading("Result");
-        console.Say($"Release 1 ended {first}; release 2 ended {second}.");
-        console.Say("Serving now: " + string.Join(", ", traffic.GetProperty("config").GetProperty("traffic_config").GetProperty("routes").EnumerateArray()
+        DemoConsole.Heading("Result");
+        DemoConsole.Say($"Release 1 ended {first}; release 2 ended {second}.");
+        DemoConsole.Say("Serving now: " + string.Join(", ", traffic.GetProperty("config").GetProperty("traffic_config").GetProperty("routes").EnumerateArray()
             .Select(r => $"{r.GetProperty("served_model_name").GetString()} {r.GetProperty("traffic_percentage").GetInt32()}%")));
-        console.Say($"Evidence: blob container 'evidence' and table 'EvidenceIndex' in Azurite (data in {Path.GetFullPath(Path.Combine(data, "azurite"))}).");
+        DemoConsole.Say($"Evidence: blob container 'evidence' and table 'EvidenceIndex' in Azurite (data in {Path.GetFullPath(Path.Combine(data, "azurite"))}).");
 
         var succeeded = first == nameof(Domain.Releases.ReleaseStage.Promoted) && second == nameof(Domain.Releases.ReleaseStage.RolledBack);
-        console.Say(succeeded ? "Demo finished as expected: one promotion, one rollback." : "Demo did NOT end as expected.");
+        DemoConsole.Say(succeeded ? "Demo finished as expected: one promotion, one rollback." : "Demo did NOT end as expected.");
         return succeeded ? 0 : 1;
     }
 

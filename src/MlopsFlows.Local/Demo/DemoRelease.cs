@@ -6,7 +6,7 @@ using MlopsFlows.Integrations.Storage;
 namespace MlopsFlows.Local.Demo;
 
 /// <summary>Starts one release over HTTP, follows it step by step, approves it when asked, and checks its evidence.</summary>
-internal sealed class DemoRelease(HttpClient api, DemoConsole console, EvidenceVerifier verifier)
+internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
@@ -18,7 +18,7 @@ internal sealed class DemoRelease(HttpClient api, DemoConsole console, EvidenceV
             stop);
         var accepted = await start.Content.ReadFromJsonAsync<ReleaseAccepted>(ApiJson.Options, stop)
             ?? throw new InvalidOperationException("The API accepted the release without a body.");
-        console.Say($"POST /api/releases → {(int)start.StatusCode}: {accepted.Id}");
+        DemoConsole.Say($"POST /api/releases → {(int)start.StatusCode}: {accepted.Id}");
 
         var shownStages = 0;
         var shownEvidence = 0;
@@ -31,7 +31,7 @@ internal sealed class DemoRelease(HttpClient api, DemoConsole console, EvidenceV
             {
                 foreach (var entry in progress.History.Skip(shownStages))
                 {
-                    console.Say($"stage {entry.Stage,-17} {entry.Note}  (traffic: {progress.Traffic})");
+                    DemoConsole.Say($"stage {entry.Stage,-17} {entry.Note}  (traffic: {progress.Traffic})");
                 }
 
                 shownStages = progress.History.Count;
@@ -41,25 +41,25 @@ internal sealed class DemoRelease(HttpClient api, DemoConsole console, EvidenceV
                         $"{accepted.StatusUrl.TrimStart('/')}/decisions",
                         new { decision = "approve", approver, rationale = "Gates passed; validation report reviewed." },
                         stop);
-                    console.Say($"approver {approver} approves → {(int)decision.StatusCode}");
+                    DemoConsole.Say($"approver {approver} approves → {(int)decision.StatusCode}");
                     decided = decision.IsSuccessStatusCode;
                 }
             }
 
             foreach (var record in detail?.Evidence.Skip(shownEvidence) ?? [])
             {
-                console.Say($"  evidence #{record.Sequence} {record.Step}: {record.Decision} (sha256 {record.Hash[..16]}…)");
+                DemoConsole.Say($"  evidence #{record.Sequence} {record.Step}: {record.Decision} (sha256 {record.Hash[..16]}…)");
             }
 
             shownEvidence = detail?.Evidence.Count ?? shownEvidence;
             if (detail?.Outcome is { } outcome && detail.Evidence.Count >= outcome.EvidenceCount)
             {
-                console.Say($"outcome: {outcome.Stage} — {outcome.Reason}");
+                DemoConsole.Say($"outcome: {outcome.Stage} — {outcome.Reason}");
                 var check = await verifier.VerifyAsync(accepted.Id, stop);
-                console.Say($"evidence chain: {(check.Intact ? "intact" : "BROKEN")} — {check.Reason}");
+                DemoConsole.Say($"evidence chain: {(check.Intact ? "intact" : "BROKEN")} — {check.Reason}");
                 if (detail.Evidence.Count > 0)
                 {
-                    console.Say($"evidence location: {new Uri(detail.Evidence[0].Location).GetLeftPart(UriPartial.Authority)}/…/evidence (index: table EvidenceIndex, partition {accepted.Id})");
+                    DemoConsole.Say($"evidence location: {new Uri(detail.Evidence[0].Location).GetLeftPart(UriPartial.Authority)}/…/evidence (index: table EvidenceIndex, partition {accepted.Id})");
                 }
 
                 return outcome.Stage.ToString();
@@ -67,14 +67,14 @@ internal sealed class DemoRelease(HttpClient api, DemoConsole console, EvidenceV
 
             if (detail?.RuntimeStatus is "Failed" or "Terminated")
             {
-                console.Say($"release {detail.RuntimeStatus}: {detail.Failure}");
+                DemoConsole.Say($"release {detail.RuntimeStatus}: {detail.Failure}");
                 return detail.RuntimeStatus;
             }
 
             await Task.Delay(TimeSpan.FromMilliseconds(250), stop);
         }
 
-        console.Say($"release did not finish within {Deadline}");
+        DemoConsole.Say($"release did not finish within {Deadline}");
         return "TimedOut";
     }
 }

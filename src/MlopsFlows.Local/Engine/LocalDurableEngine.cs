@@ -3,6 +3,7 @@ using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
@@ -37,9 +38,11 @@ public static class LocalDurableEngine
     }
 
     /// <summary>
-    /// Adds the sidecar (HTTP/2 on its own loopback port), the worker with every workflow, and the client.
+    /// Adds the sidecar (HTTP/2 on its own loopback port), the worker with every workflow (plus <paramref name="moreTasks"/>,
+    /// which benchmarks use to run their baselines on the same engine), and the client.
     /// </summary>
-    public static WebApplicationBuilder AddLocalDurableEngine(this WebApplicationBuilder builder, AzureStorageOrchestrationService service, int grpcPort)
+    public static WebApplicationBuilder AddLocalDurableEngine(
+        this WebApplicationBuilder builder, AzureStorageOrchestrationService service, int grpcPort, Action<DurableTaskRegistry>? moreTasks = null)
     {
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2));
@@ -54,7 +57,11 @@ public static class LocalDurableEngine
         builder.Services.AddDurableTaskWorker(worker =>
         {
             worker.UseGrpc(channel);
-            worker.AddTasks(tasks => tasks.AddReleaseWorkflows());
+            worker.AddTasks(tasks =>
+            {
+                tasks.AddReleaseWorkflows();
+                moreTasks?.Invoke(tasks);
+            });
         });
         builder.Services.AddDurableTaskClient(client => client.UseGrpc(channel));
         return builder;

@@ -1,7 +1,14 @@
+using System.Text.Json.Serialization;
+
 namespace MlopsFlows.Workflows.Ports;
 
 /// <summary>A registered model version as the registry knows it, with the evaluation metrics its training run logged.</summary>
-public sealed record ModelVersionDetails(string Model, int Version, string? RunId, IReadOnlyDictionary<string, double> Metrics);
+/// <param name="Metrics">May hold NaN (training runs log it); serialized as "NaN" so the gate, not JSON, rejects it.</param>
+public sealed record ModelVersionDetails(
+    string Model,
+    int Version,
+    string? RunId,
+    [property: JsonNumberHandling(JsonNumberHandling.AllowNamedFloatingPointLiterals)] IReadOnlyDictionary<string, double> Metrics);
 
 /// <summary>The model registry (Unity Catalog on Databricks).</summary>
 public interface IModelRegistry

@@ -9,5 +9,8 @@ internal static class EvidenceJson
     public static readonly JsonSerializerOptions Options = new(JsonSerializerDefaults.Web)
     {
         Converters = { new JsonStringEnumConverter() },
+
+        // A NaN metric or latency is evidence too: written as "NaN" rather than failing the release.
+        NumberHandling = JsonNumberHandling.AllowReadingFromString | JsonNumberHandling.AllowNamedFloatingPointLiterals,
     };
 }

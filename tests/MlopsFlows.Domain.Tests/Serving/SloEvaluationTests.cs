@@ -1,3 +1,4 @@
+using System.Text.Json;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Serving;
 
@@ -78,5 +79,18 @@ public class SloEvaluationTests
     public void ErrorRate_Counts_IsErrorsOverRequests(long requests, long errors, double expected)
     {
         Assert.Equal(expected, new ServingMetrics(1, requests, errors, 1).ErrorRate, precision: 12);
+    }
+
+    [Fact]
+    public void ServingMetrics_NaNLatency_RoundTripsThroughJson()
+    {
+        // Telemetry without latency must survive the task hub's JSON to be judged, not crash the activity.
+        var metrics = new ServingMetrics(12, RequestCount: 10, ErrorCount: 0, P95LatencyMs: double.NaN);
+
+        var copy = JsonSerializer.Deserialize<ServingMetrics>(JsonSerializer.Serialize(metrics));
+
+        Assert.NotNull(copy);
+        Assert.True(double.IsNaN(copy.P95LatencyMs));
+        Assert.Equal(SloStatus.Breached, SloEvaluation.Evaluate(copy, Slo).Status);
     }
 }

@@ -1,3 +1,5 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
@@ -5,8 +7,6 @@ using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Releases;
 using MlopsFlows.Workflows.Tests.Fakes;
 using MlopsFlows.Workflows.Tests.Support;
-using Microsoft.DurableTask;
-using Microsoft.DurableTask.Client;
 
 namespace MlopsFlows.Workflows.Tests.Releases;
 
@@ -48,7 +48,7 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
     public async Task RunAsync_ApprovedAndHealthyCanary_PromotesWithAnIntactEvidenceChain()
     {
         var release = Arrange("approved");
-        var policy = Policy();
+        var policy = Policy(bakeTime: TimeSpan.FromSeconds(2));
         await StartAsync(release, policy);
 
         await WaitForStageAsync(release, ReleaseStage.AwaitingApproval, "approval decision");
@@ -72,7 +72,7 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
         Assert.Equal(["gates", "approval", "canary"], evidence.Take(3).Select(r => r.Step));
         Assert.Equal(["promote", "outcome"], evidence.TakeLast(2).Select(r => r.Step));
         var watches = evidence.Skip(3).SkipLast(2).ToList();
-        Assert.True(watches.Count >= 2, $"a 1 s bake read every 0.5 s should watch at least twice, watched {watches.Count} times");
+        Assert.True(watches.Count >= 2, $"a 2 s bake read every 0.5 s should watch at least twice, watched {watches.Count} times");
         Assert.All(watches, w => Assert.Equal(("watch", "met"), (w.Step, w.Decision)));
         Assert.Equal(["pass", "approved", "traffic-set"], evidence.Take(3).Select(r => r.Decision));
         Assert.Equal(["promoted", "promoted"], evidence.TakeLast(2).Select(r => r.Decision));
@@ -214,6 +214,35 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
     }
 
     [Fact]
+    public async Task RunAsync_CandidateMetricIsNaN_EndsGateFailedInsteadOfFailingTheWorkflow()
+    {
+        // Training runs can log NaN; it must reach the gate (and the evidence) as a failed check, not break serialization.
+        var release = Arrange("nan-metric", auc: double.NaN);
+        await StartAsync(release, Policy());
+
+        var outcome = await OutcomeAsync(release);
+
+        Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
+        Assert.Empty(host.Notifier.SentFor(release.Id));
+        var evidence = await VerifiedEvidenceAsync(release);
+        Assert.Equal("fail", evidence[0].Decision);
+    }
+
+    [Fact]
+    public async Task RunAsync_TelemetryReportsRequestsButNoLatency_RollsBackAsABreach()
+    {
+        var release = Arrange("nan-latency", telemetry: v => new ServingMetrics(v, RequestCount: 500, ErrorCount: 0, P95LatencyMs: double.NaN));
+        await StartAsync(release, Policy(requiresApproval: false, bakeTime: TimeSpan.FromMinutes(5)));
+
+        var outcome = await OutcomeAsync(release);
+
+        Assert.Equal(ReleaseStage.RolledBack, outcome.Stage);
+        Assert.Equal(TrafficSplit.AllTo(Champion), host.Serving.TrafficOf(release.Endpoint));
+        var evidence = await VerifiedEvidenceAsync(release);
+        Assert.Equal("breached", evidence.Single(r => r.Step == "watch").Decision);
+    }
+
+    [Fact]
     public async Task RunAsync_PolicyPreApproves_PromotesWithoutAnyEvent()
     {
         var release = Arrange("preapproved");
@@ -254,6 +283,30 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
         Assert.Equal(ReleaseStage.Cancelled, (await OutcomeAsync(release)).Stage);
     }
 
+    [Fact]
+    public async Task RunAsync_ManyReleasesAtOnce_EachEndsWithItsOwnTrafficAndChain()
+    {
+        // Releases of different models share one task hub: nothing of one may leak into another.
+        var releases = Enumerable.Range(1, 12).Select(i => Arrange($"fleet-{i}", auc: i % 4 == 0 ? 0.5 : 0.9)).ToList();
+        foreach (var release in releases)
+        {
+            await StartAsync(release, Policy(requiresApproval: false, bakeTime: TimeSpan.Zero));
+        }
+
+        var outcomes = await Task.WhenAll(releases.Select(OutcomeAsync));
+
+        for (var i = 0; i < releases.Count; i++)
+        {
+            var release = releases[i];
+            var expected = (i + 1) % 4 == 0 ? ReleaseStage.GateFailed : ReleaseStage.Promoted;
+            Assert.Equal(expected, outcomes[i].Stage);
+            Assert.Equal(expected == ReleaseStage.Promoted ? TrafficSplit.AllTo(Candidate) : TrafficSplit.AllTo(Champion), host.Serving.TrafficOf(release.Endpoint));
+            var evidence = await VerifiedEvidenceAsync(release);
+            Assert.All(evidence, r => Assert.Equal(release.Id, r.ReleaseId));
+            Assert.Equal(outcomes[i].EvidenceCount, evidence.Count);
+        }
+    }
+
     private Release Arrange(string name, TrafficSplit? baseline = null, double auc = 0.82, Func<int, ServingMetrics>? telemetry = null)
     {
         var release = new Release(new ReleaseKey($"main.credit.{name.Replace('-', '_')}", Candidate, "prod"), $"credit-{name}");
@@ -283,7 +336,19 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
     private async Task<ReleaseOutcome> OutcomeAsync(Release release)
     {
         using var timeout = new CancellationTokenSource(Deadline);
-        var instance = await host.Client.WaitForInstanceCompletionAsync(release.Id, getInputsAndOutputs: true, timeout.Token);
+        OrchestrationMetadata instance;
+        try
+        {
+            instance = await host.Client.WaitForInstanceCompletionAsync(release.Id, getInputsAndOutputs: true, timeout.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            // The in-memory host runs at most ProcessorCount work items at once; the runsettings raise it.
+            throw new TimeoutException(
+                $"{release.Id} did not finish within {Deadline.TotalSeconds} s (Environment.ProcessorCount = {Environment.ProcessorCount}; "
+                + "is DOTNET_PROCESSOR_COUNT from MlopsFlows.Workflows.Tests.runsettings reaching the test process?)");
+        }
+
         Assert.True(
             instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed,
             $"{release.Id} ended {instance.RuntimeStatus}: {instance.FailureDetails?.ErrorType} {instance.FailureDetails?.ErrorMessage}");

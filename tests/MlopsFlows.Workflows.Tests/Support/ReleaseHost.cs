@@ -1,8 +1,8 @@
-using MlopsFlows.Workflows.Ports;
-using MlopsFlows.Workflows.Tests.Fakes;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Tests.Fakes;
 
 namespace MlopsFlows.Workflows.Tests.Support;
 

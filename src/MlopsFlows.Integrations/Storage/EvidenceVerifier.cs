@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Workflows.Ports;
 
-namespace MlopsFlows.Integrations.Evidence;
+namespace MlopsFlows.Integrations.Storage;
 
 /// <summary>Re-checks a release's stored evidence end to end: every payload against its hash, every link to the one before.</summary>
 public sealed class EvidenceVerifier(IEvidenceStore store, ILogger<EvidenceVerifier> logger)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.Options;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Workflows.Ports;
 
-namespace MlopsFlows.Integrations.Evidence;
+namespace MlopsFlows.Integrations.Storage;
 
 /// <summary>
 /// Evidence on Azure Storage. Each record's canonical JSON is a blob named by its SHA-256 (<c>sha256/{hash}.json</c>),

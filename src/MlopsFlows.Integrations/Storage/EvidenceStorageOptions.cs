@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace MlopsFlows.Integrations.Evidence;
+namespace MlopsFlows.Integrations.Storage;
 
 /// <summary>Where evidence is kept: payloads in a blob container, the index in a table. Bound from <c>MlopsFlows:Evidence</c>.</summary>
 public sealed class EvidenceStorageOptions : IValidatableObject

@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace MlopsFlows.Integrations.Evidence;
+namespace MlopsFlows.Integrations.Storage;
 
 /// <summary>
 /// Makes any string usable as a table PartitionKey or RowKey, reversibly: the characters tables refuse in keys

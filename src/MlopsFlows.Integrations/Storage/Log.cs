@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace MlopsFlows.Integrations.Evidence;
+namespace MlopsFlows.Integrations.Storage;
 
 // Event ids 2200-2299. Never log a connection string.
 internal static partial class Log

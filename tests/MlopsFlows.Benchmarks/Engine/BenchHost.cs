@@ -1,0 +1,148 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using DurableTask.Core;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using MlopsFlows.Api.Releases;
+using MlopsFlows.DevServices.Azurite;
+using MlopsFlows.DevServices.Databricks;
+using MlopsFlows.Local;
+using MlopsFlows.Local.Engine;
+
+namespace MlopsFlows.Benchmarks.Engine;
+
+/// <summary>
+/// One local host as the bench runs it: on the bench's Azurite and simulator, its own task hub, the API on a free
+/// port, framework logs at Warning, the baseline tasks on the worker and the probe around the ports.
+/// </summary>
+internal sealed class BenchHost : IAsyncDisposable
+{
+    private BenchHost(LocalHost host)
+    {
+        Host = host;
+        Api = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public LocalHost Host { get; }
+
+    public HttpClient Api { get; }
+
+    /// <summary>The engine settings the host runs with, as the report states them.</summary>
+    public string EngineSettings
+    {
+        get
+        {
+            var local = Host.App.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions();
+            return string.Create(
+                CultureInfo.InvariantCulture,
+                $"{local.PartitionCount} partitions, MaxQueuePollingInterval {local.MaxQueuePollingInterval.TotalSeconds} s, {local.MaxConcurrentWorkItems} concurrent work items");
+        }
+    }
+
+    public DurableTaskClient Client => Host.App.Services.GetRequiredService<DurableTaskClient>();
+
+    /// <summary>The orchestration service itself, for what the gRPC client does not expose (instance history).</summary>
+    public IOrchestrationServiceClient Engine => Host.App.Services.GetRequiredService<IOrchestrationServiceClient>();
+
+    public static async Task<BenchHost> StartAsync(
+        AzuriteProcess azurite, DatabricksSimulator simulator, string taskHub, bool requiresApproval, EngineBenchOptions options, StepProbe probe, CancellationToken cancellationToken)
+    {
+        string[] settings =
+        [
+            "--storage", azurite.ConnectionString,
+            "--task-hub", taskHub,
+            "--api-port", "0",
+            "--databricks-url", simulator.BaseUrl,
+            "--databricks-token", simulator.Token,
+            "--Logging:LogLevel:Default=Warning",
+            "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
+            "--MlopsFlows:Local:MaxQueuePollingInterval=" + options.Polling.ToString("c", CultureInfo.InvariantCulture),
+            "--MlopsFlows:Releases:RequiresApproval=" + (requiresApproval ? "true" : "false"),
+            "--MlopsFlows:Releases:ApprovalTimeout=01:00:00",
+            "--MlopsFlows:Releases:BakeTime=00:00:00",
+            .. options.HostArguments,
+        ];
+        var host = await LocalHost.StartAsync(LocalHost.ReadConfiguration(settings), BaselineTasks.Register, probe.Install, cancellationToken);
+        Console.WriteLine("DEBUG grpc " + host.App.Services.GetRequiredService<Grpc.Net.Client.GrpcChannel>().Target + " urls " + string.Join(",", host.App.Urls) + " api " + host.ApiBaseUrl);
+        return new BenchHost(host);
+    }
+
+    /// <summary>POST /api/releases; the bench names each release's own serving endpoint.</summary>
+    public async Task<string> StartReleaseAsync(BenchModel model, CancellationToken cancellationToken)
+    {
+        using var response = await Api.PostAsJsonAsync(
+            "api/releases",
+            new { model = model.Name, version = BenchModel.Candidate, environment = BenchModel.Environment, servingEndpoint = model.Endpoint, requestedBy = "bench:engine", evidenceRefs = Array.Empty<string>() },
+            cancellationToken);
+        await EnsureAsync(response, "POST /api/releases", cancellationToken);
+        var accepted = await response.Content.ReadFromJsonAsync<ReleaseAccepted>(ApiJson.Options, cancellationToken)
+            ?? throw new InvalidOperationException("POST /api/releases answered without a body.");
+        return accepted.Created ? accepted.Id : throw new InvalidOperationException($"POST /api/releases found release {accepted.Id} instead of creating it.");
+    }
+
+    /// <summary>POST /api/releases/{id}/decisions: approve.</summary>
+    public async Task ApproveAsync(string releaseId, CancellationToken cancellationToken)
+    {
+        using var response = await Api.PostAsJsonAsync(
+            $"api/releases/{releaseId}/decisions",
+            new { decision = "approve", approver = "bench.approver@contoso.example", rationale = "engine bench" },
+            cancellationToken);
+        await EnsureAsync(response, $"POST /api/releases/{releaseId}/decisions", cancellationToken);
+    }
+
+    /// <summary>GET /api/releases: every release of this hub with its stage (custom status).</summary>
+    public async Task<IReadOnlyList<ReleaseSummary>> ListReleasesAsync(CancellationToken cancellationToken) =>
+        await Api.GetFromJsonAsync<ReleaseSummary[]>("api/releases?top=500", ApiJson.Options, cancellationToken) ?? [];
+
+    /// <summary>GET /api/releases/{id}: status, progress (custom status) and evidence.</summary>
+    public async Task<ReleaseDetail> GetReleaseAsync(string releaseId, CancellationToken cancellationToken) =>
+        await Api.GetFromJsonAsync<ReleaseDetail>($"api/releases/{releaseId}", ApiJson.Options, cancellationToken)
+        ?? throw new InvalidOperationException($"GET /api/releases/{releaseId} answered without a body.");
+
+    public async ValueTask DisposeAsync()
+    {
+        Api.Dispose();
+        await Host.DisposeAsync();
+    }
+
+    private static async Task EnsureAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)
+    {
+        if (!response.IsSuccessStatusCode)
+        {
+            var body = await response.Content.ReadAsStringAsync(cancellationToken);
+            throw new InvalidOperationException($"{call} answered {(int)response.StatusCode}: {body}");
+        }
+    }
+}
+
+/// <summary>A model the bench releases: version 1 serves 100% of its own endpoint, version 2 is the candidate.</summary>
+internal sealed record BenchModel(string Name, string Endpoint)
+{
+    public const string Environment = "prod";
+
+    public const int Serving = 1;
+
+    public const int Candidate = 2;
+
+    private static readonly Dictionary<string, double> HealthyMetrics = new() { ["auc"] = 0.83, ["log_loss"] = 0.40 };
+
+    public string ReleaseId => $"release:{Name}:{Candidate}:{Environment}";
+
+    /// <summary><paramref name="count"/> models <c>bench.{schema}.{prefix}000…</c>, each with its own endpoint, registered in the simulator.</summary>
+    public static IReadOnlyList<BenchModel> Seed(DatabricksSimulator simulator, string schema, string prefix, int count)
+    {
+        var models = new List<BenchModel>(count);
+        for (var i = 0; i < count; i++)
+        {
+            var shortName = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:0000}");
+            var model = new BenchModel($"bench.{schema}.{shortName}", $"{shortName}-{Environment}");
+            simulator.AddModelVersion(model.Name, Serving, HealthyMetrics);
+            simulator.AddModelVersion(model.Name, Candidate, HealthyMetrics);
+            simulator.AddServingEndpoint(model.Endpoint, model.Name, Serving);
+            models.Add(model);
+        }
+
+        return models;
+    }
+}

@@ -1,0 +1,66 @@
+using System.Globalization;
+using MlopsFlows.DevServices.Azurite;
+using MlopsFlows.DevServices.Databricks;
+
+namespace MlopsFlows.Benchmarks.Engine;
+
+/// <summary>
+/// The engine bench: on one Azurite (in memory, free ports) and one in-process Databricks simulator (config updates
+/// live at once), (a) release and bare-orchestration throughput on one local host, then (b) approval-to-next-step
+/// latency on a second local host whose policy requires approval (a separate task hub on the same Azurite).
+/// </summary>
+internal static class EngineBench
+{
+    public static async Task<int> RunAsync(string[] args, CancellationToken cancellationToken)
+    {
+        EngineBenchOptions options;
+        try
+        {
+            options = EngineBenchOptions.Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            Console.Error.WriteLine(ex.Message);
+            return 2;
+        }
+
+        var run = new EngineRun(DateTimeOffset.Now, options);
+        BenchConsole.Say($"engine bench: {options.Releases} releases, {options.Approvals} approvals, polling {options.Polling.TotalSeconds.ToString(CultureInfo.InvariantCulture)} s, {run.Machine}");
+
+        BenchConsole.Say("starting Azurite (in memory) and the Databricks simulator (config updates live at once)…");
+        await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), cancellationToken);
+        await using var simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions { ConfigUpdateDelay = TimeSpan.Zero }, cancellationToken);
+        var probe = new StepProbe();
+
+        ThroughputResult throughput = null!;
+        if (Environment.GetEnvironmentVariable("BENCH_SKIP_A") is null)
+        await using (var host = await BenchHost.StartAsync(azurite, simulator, "benchthroughput", requiresApproval: false, options, probe, cancellationToken))
+        {
+            run = run with { EngineSettings = host.EngineSettings };
+            throughput = await ThroughputPhase.RunAsync(host, simulator, options, cancellationToken);
+        }
+
+        ApprovalLatencyResult latency;
+        await using (var host = await BenchHost.StartAsync(azurite, simulator, "benchapproval", requiresApproval: true, options, probe, cancellationToken))
+        {
+            latency = await ApprovalLatencyPhase.RunAsync(host, simulator, probe, options, cancellationToken);
+        }
+
+        var report = EngineReport.Markdown(run, throughput, latency);
+        Console.WriteLine();
+        Console.WriteLine(report);
+        var file = EngineReport.Write(run, report);
+        BenchConsole.Say($"written to {file}");
+        return throughput.Problems.Count + latency.Problems.Count == 0 ? 0 : 1;
+    }
+}
+
+/// <summary>When and where a run happened, with what settings.</summary>
+internal sealed record EngineRun(DateTimeOffset StartedAt, EngineBenchOptions Options)
+{
+    public string EngineSettings { get; init; } = string.Empty;
+
+    public string Machine { get; } = string.Create(
+        CultureInfo.InvariantCulture,
+        $"{Environment.ProcessorCount} cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}");
+}

@@ -1,0 +1,298 @@
+using System.Net;
+using System.Net.Http.Headers;
+using MlopsFlows.DevServices.Databricks;
+using MlopsFlows.DevServices.Tests.Support;
+
+namespace MlopsFlows.DevServices.Tests.Databricks;
+
+/// <summary>Authentication, Unity Catalog, MLflow and the control routes. Serving is in <see cref="DatabricksSimulatorServingTests"/>.</summary>
+public sealed class DatabricksSimulatorTests
+{
+    private const string Model = "main.credit.scorer";
+
+    [Fact]
+    public async Task ApiRequest_WithoutToken_Returns401WithDatabricksError()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Http.DefaultRequestHeaders.Authorization = null;
+
+        var (status, body) = await session.GetAsync($"api/2.1/unity-catalog/models/{Model}/versions/1");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("UNAUTHENTICATED", (string?)body!["error_code"]);
+        Assert.False(string.IsNullOrEmpty((string?)body["message"]));
+    }
+
+    [Fact]
+    public async Task ApiRequest_WithWrongToken_Returns401()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { Token = "dapi-expected" });
+        session.Http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", "dapi-other");
+
+        var (status, body) = await session.GetAsync("api/2.0/serving-endpoints/credit-scorer");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("UNAUTHENTICATED", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task ControlRequest_WithoutToken_IsAnswered()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Http.DefaultRequestHeaders.Authorization = null;
+
+        var (status, _) = await session.GetAsync("sim/state");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+    }
+
+    [Fact]
+    public async Task GetModelVersion_SeededVersion_ReturnsDocumentedFields()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12, new Dictionary<string, double> { ["auc"] = 0.86 });
+        session.Simulator.AddModelVersion(Model, 11);
+        Assert.Equal(HttpStatusCode.OK, (await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":12}""")).Status);
+
+        var version = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}/versions/12");
+
+        Assert.Equal("scorer", (string?)version["model_name"]);
+        Assert.Equal("main", (string?)version["catalog_name"]);
+        Assert.Equal("credit", (string?)version["schema_name"]);
+        Assert.Equal(12, (int)version["version"]!);
+        Assert.Equal(runId, (string?)version["run_id"]);
+        Assert.Equal("READY", (string?)version["status"]);
+        Assert.Contains(runId, (string?)version["source"], StringComparison.Ordinal);
+        Assert.True((long)version["created_at"]! > 0);
+        var alias = Assert.Single(version["aliases"]!.AsArray());
+        Assert.Equal("champion", (string?)alias!["alias_name"]);
+        Assert.Equal(12, (int)alias["version_num"]!);
+    }
+
+    [Fact]
+    public async Task GetModelVersion_UnknownWithoutAutoCreate_Returns404WithErrorBody()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { AutoCreate = false });
+
+        var (status, body) = await session.GetAsync($"api/2.1/unity-catalog/models/{Model}/versions/99");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal(["error_code", "message"], body!.AsObject().Select(p => p.Key).Order());
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string?)body["error_code"]);
+    }
+
+    [Fact]
+    public async Task GetModelVersion_UnknownVersionWithAutoCreate_RegistersHealthyDefaultRun()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var version = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}/versions/13");
+        var run = await session.GetOkAsync($"api/2.0/mlflow/runs/get?run_id={(string?)version["run_id"]}");
+
+        var metrics = run["run"]!["data"]!["metrics"]!.AsArray().ToDictionary(m => (string)m!["key"]!, m => (double)m!["value"]!);
+        Assert.Equal(0.82, metrics["auc"]);
+        Assert.Equal(0.41, metrics["log_loss"]);
+        Assert.Equal(0.9, metrics["accuracy"]);
+    }
+
+    [Fact]
+    public async Task GetModelVersion_NotThreePartNameWithAutoCreate_Returns404()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, _) = await session.GetAsync("api/2.1/unity-catalog/models/scorer/versions/1");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+    }
+
+    [Fact]
+    public async Task GetModelVersion_VersionNotANumber_Returns400()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.GetAsync($"api/2.1/unity-catalog/models/{Model}/versions/latest");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task GetRun_SeededVersion_ReturnsFinishedRunWithMetricsAndParams()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(
+            Model, 12, new Dictionary<string, double> { ["auc"] = 0.86, ["log_loss"] = 0.38 }, new Dictionary<string, string> { ["max_depth"] = "8" });
+
+        var run = (await session.GetOkAsync($"api/2.0/mlflow/runs/get?run_id={runId}"))["run"]!;
+
+        Assert.Equal(runId, (string?)run["info"]!["run_id"]);
+        Assert.Equal("FINISHED", (string?)run["info"]!["status"]);
+        var metric = run["data"]!["metrics"]!.AsArray().Single(m => (string?)m!["key"] == "auc")!;
+        Assert.Equal(0.86, (double)metric["value"]!);
+        Assert.True((long)metric["timestamp"]! > 0);
+        Assert.Equal(0, (long)metric["step"]!);
+        var param = Assert.Single(run["data"]!["params"]!.AsArray());
+        Assert.Equal("max_depth", (string?)param!["key"]);
+        Assert.Equal("8", (string?)param["value"]);
+        Assert.Empty(run["data"]!["tags"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task GetRun_UnknownRun_Returns404()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.GetAsync("api/2.0/mlflow/runs/get?run_id=0123456789abcdef");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task SetAlias_ExistingVersion_ReturnsAliasAndMovesIt()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddModelVersion(Model, 11);
+        session.Simulator.AddModelVersion(Model, 12);
+
+        await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":11}""");
+        var (status, body) = await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":12}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal("champion", (string?)body!["alias_name"]);
+        Assert.Equal(12, (int)body["version_num"]!);
+        Assert.Equal(12, session.Simulator.GetAliases(Model)["champion"]);
+        Assert.Empty((await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}/versions/11"))["aliases"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task SetAlias_UnknownVersionWithoutAutoCreate_Returns404()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { AutoCreate = false });
+        session.Simulator.AddModelVersion(Model, 12);
+
+        var (status, _) = await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":13}""");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Empty(session.Simulator.GetAliases(Model));
+    }
+
+    [Fact]
+    public async Task SetAlias_BodyWithoutVersion_Returns400()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", "{}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task DeleteAlias_ExistingThenAgain_RemovesItThenReturns404()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/challenger", """{"version_num":3}""");
+
+        var first = await session.SendAsync(HttpMethod.Delete, $"api/2.1/unity-catalog/models/{Model}/aliases/challenger");
+        var second = await session.SendAsync(HttpMethod.Delete, $"api/2.1/unity-catalog/models/{Model}/aliases/challenger");
+
+        Assert.Equal(HttpStatusCode.OK, first.Status);
+        Assert.Equal(HttpStatusCode.NotFound, second.Status);
+        Assert.Empty(session.Simulator.GetAliases(Model));
+    }
+
+    [Fact]
+    public async Task UnknownApiRoute_Returns404EndpointNotFound()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.GetAsync("api/2.2/jobs/runs/get?run_id=1");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("ENDPOINT_NOT_FOUND", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task ControlRoutes_SeedModelAndEndpoint_ShowInState()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var seeded = await session.SendAsync(HttpMethod.Post, "sim/models", """{"name":"main.credit.scorer","version":12,"metrics":{"auc":0.85},"params":{"max_depth":"8"}}""");
+        var endpoint = await session.SendAsync(HttpMethod.Post, "sim/endpoints", """{"name":"credit-scorer","model":"main.credit.scorer","version":12}""");
+        var state = await session.GetOkAsync("sim/state");
+
+        Assert.Equal(HttpStatusCode.OK, seeded.Status);
+        Assert.False(string.IsNullOrEmpty((string?)seeded.Body!["runId"]));
+        Assert.Equal(HttpStatusCode.OK, endpoint.Status);
+        Assert.Equal([12], state["models"]![0]!["versions"]!.AsArray().Select(v => (int)v!));
+        var route = Assert.Single(state["endpoints"]![0]!["routes"]!.AsArray());
+        Assert.Equal(12, (int)route!["version"]!);
+        Assert.Equal(100, (int)route["percent"]!);
+        var run = await session.GetOkAsync($"api/2.0/mlflow/runs/get?run_id={(string?)seeded.Body["runId"]}");
+        Assert.Equal(0.85, (double)run["run"]!["data"]!["metrics"]![0]!["value"]!);
+    }
+
+    [Fact]
+    public async Task ControlRoutes_SeedModelWithoutThreePartName_Returns400()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.SendAsync(HttpMethod.Post, "sim/models", """{"name":"scorer","version":1}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task RequestLog_ApiCalls_RecordsMethodPathQueryAuthorizationAndBody()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        await session.GetAsync("api/2.0/mlflow/runs/get?run_id=abc");
+        await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":2}""");
+        session.Http.DefaultRequestHeaders.Authorization = null;
+        await session.GetAsync("api/2.0/serving-endpoints/credit-scorer");
+
+        var log = session.Simulator.RequestLog;
+
+        Assert.Equal(
+            [
+                new RecordedRequest("GET", "/api/2.0/mlflow/runs/get", "?run_id=abc", true, null),
+                new RecordedRequest("PUT", $"/api/2.1/unity-catalog/models/{Model}/aliases/champion", string.Empty, true, """{"version_num":2}"""),
+                new RecordedRequest("GET", "/api/2.0/serving-endpoints/credit-scorer", string.Empty, false, null),
+            ],
+            log);
+    }
+
+    [Fact]
+    public async Task StartAsync_TwoInstances_KeepSeparateState()
+    {
+        await using var first = await SimulatorSession.StartAsync(new SimulatorOptions { AutoCreate = false });
+        await using var second = await SimulatorSession.StartAsync(new SimulatorOptions { AutoCreate = false });
+        first.Simulator.AddModelVersion(Model, 1);
+
+        var inFirst = await first.GetAsync($"api/2.1/unity-catalog/models/{Model}/versions/1");
+        var inSecond = await second.GetAsync($"api/2.1/unity-catalog/models/{Model}/versions/1");
+
+        Assert.NotEqual(first.Simulator.Port, second.Simulator.Port);
+        Assert.Equal(HttpStatusCode.OK, inFirst.Status);
+        Assert.Equal(HttpStatusCode.NotFound, inSecond.Status);
+    }
+
+    [Fact]
+    public async Task StartAsync_PortZero_BaseUrlIsLoopbackWithChosenPortAndNoTrailingSlash()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        Assert.NotEqual(0, session.Simulator.Port);
+        Assert.Equal($"http://127.0.0.1:{session.Simulator.Port}", session.Simulator.BaseUrl);
+    }
+
+    [Fact]
+    public async Task AddModelVersion_NotThreePartName_ThrowsArgumentException()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        Assert.Throws<ArgumentException>(() => session.Simulator.AddModelVersion("scorer", 1));
+    }
+}

@@ -1,0 +1,24 @@
+namespace MlopsFlows.DevServices.Tests.Support;
+
+/// <summary>A clock that moves only when told, so time-derived counts can be asserted exactly.</summary>
+internal sealed class ManualClock : TimeProvider
+{
+    private readonly Lock _gate = new();
+    private DateTimeOffset _now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public override DateTimeOffset GetUtcNow()
+    {
+        lock (_gate)
+        {
+            return _now;
+        }
+    }
+
+    public void Advance(TimeSpan by)
+    {
+        lock (_gate)
+        {
+            _now += by;
+        }
+    }
+}

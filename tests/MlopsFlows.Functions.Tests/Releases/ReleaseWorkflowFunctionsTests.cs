@@ -1,0 +1,161 @@
+using System.Text.Json;
+using Azure.Core.Serialization;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MlopsFlows.Domain.Evidence;
+using MlopsFlows.Domain.Policies;
+using MlopsFlows.Domain.Releases;
+using MlopsFlows.Domain.Serving;
+using MlopsFlows.Functions.Tests.Support;
+using MlopsFlows.Workflows;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
+
+namespace MlopsFlows.Functions.Tests.Releases;
+
+public class ReleaseWorkflowFunctionsTests
+{
+    public static TheoryData<string> ReleaseActivities =>
+    [
+        nameof(ReadModelVersion),
+        nameof(ReadServingTraffic),
+        nameof(SetServingTraffic),
+        nameof(ReadCanaryMetrics),
+        nameof(MoveModelAlias),
+        nameof(RecordEvidence),
+        nameof(NotifyApprovers),
+    ];
+
+    [Fact]
+    public void Metadata_ReleaseOrchestrator_HasOrchestrationTriggerOnly()
+    {
+        var function = FunctionsApp.Function(nameof(ReleaseOrchestrator));
+
+        var binding = Assert.Single(FunctionsApp.Bindings(function));
+        Assert.Equal("orchestrationTrigger", FunctionsApp.Type(binding));
+        Assert.Equal("In", FunctionsApp.Direction(binding));
+    }
+
+    [Theory]
+    [MemberData(nameof(ReleaseActivities))]
+    public void Metadata_ReleaseActivity_HasActivityTriggerOnly(string activity)
+    {
+        var function = FunctionsApp.Function(activity);
+
+        var binding = Assert.Single(FunctionsApp.Bindings(function));
+        Assert.Equal("activityTrigger", FunctionsApp.Type(binding));
+        Assert.Equal("In", FunctionsApp.Direction(binding));
+    }
+
+    [Fact]
+    public void Metadata_EveryWorkflowTaskClass_HasTriggerNamedAfterIt()
+    {
+        // Orchestrators call activities by class name; a class without a trigger of that name would fail only in Azure.
+        var tasks = typeof(WorkflowRegistration).Assembly.GetTypes()
+            .Where(t => t is { IsClass: true, IsAbstract: false })
+            .Select(t => (Type: t, Trigger: TriggerFor(t)))
+            .Where(t => t.Trigger is not null)
+            .ToArray();
+
+        Assert.Contains(tasks, t => t.Type == typeof(ReleaseOrchestrator));
+        Assert.Contains(tasks, t => t.Type == typeof(SetServingTraffic));
+        Assert.All(tasks, t => Assert.Equal(t.Trigger, FunctionsApp.Type(FunctionsApp.Trigger(FunctionsApp.Function(t.Type.Name)))));
+    }
+
+    [Fact]
+    public void Metadata_FunctionNames_AreUnique()
+    {
+        var names = FunctionsApp.Names.ToArray();
+
+        Assert.Equal(names.Length, names.Distinct(StringComparer.OrdinalIgnoreCase).Count());
+    }
+
+    [Fact]
+    public async Task GeneratedFunctionMetadataProvider_WorkerIndexing_ListsSameFunctionsAndTriggersAsMetadataFile()
+    {
+        // With worker indexing (the SDK's default) the host asks the worker, not the file: both must agree.
+        var indexed = await new GeneratedFunctionMetadataProvider().GetFunctionMetadataAsync(AppContext.BaseDirectory);
+
+        var fromWorker = indexed
+            .Select(f => (f.Name!, TriggerType(f.RawBindings!)))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal);
+        var fromFile = FunctionsApp.Functions
+            .Select(f => (f.GetProperty("name").GetString()!, FunctionsApp.Type(FunctionsApp.Trigger(f))))
+            .OrderBy(f => f.Item1, StringComparer.Ordinal);
+        Assert.Equal(fromFile, fromWorker);
+    }
+
+    [Fact]
+    public void WorkerSerializer_ReleaseContracts_RoundTripUnchanged()
+    {
+        // The Durable extension serializes orchestration and activity data with the worker's serializer, not the
+        // defaults the workflow tests run with: every contract must survive it.
+        var services = new ServiceCollection();
+        services.AddFunctionsWorkerCore();
+        using var provider = services.BuildServiceProvider();
+        var serializer = provider.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer!;
+        var key = new ReleaseKey("main.credit.scorer", 12, "prod");
+        var at = new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero);
+        var split = TrafficSplit.Canary(11, 12, 10);
+        object[] contracts =
+        [
+            new ReleaseInput(key, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at),
+            new ReleaseOutcome(ReleaseStage.Promoted, "promoted", split, 9, "ab12"),
+            new ApprovalDecision(true, "ana@example.com", "looks good", at, "teams", IdentityVerified: true),
+            new CancelRequest("ops@example.com", "incident", at),
+            new ReleaseProgress(ReleaseStage.Watching, split.ToString(), "canary telemetry", at, "baking", 4, [new StageEntry(ReleaseStage.Gating, at, "gates")]),
+            new ModelVersionQuery(key.Model, key.Version),
+            new ModelVersionDetails(key.Model, key.Version, "run-1", new Dictionary<string, double> { ["auc"] = 0.91 }),
+            new TrafficCommand("scorer-prod", key.Model, split),
+            new CanaryMetricsQuery("scorer-prod", 12, TimeSpan.FromMinutes(5)),
+            new ServingMetrics(12, 1000, 3, 87.5),
+            new AliasCommand(key.Model, "champion", 12),
+            new ApprovalRequest(key.InstanceId, key.Model, key.Version, key.Environment, "ci@example.com", "medium", at, ["auc 0.91 >= 0.80"]),
+            new EvidenceRecord
+            {
+                ReleaseId = key.InstanceId,
+                Sequence = 1,
+                Step = "gates",
+                RecordedAt = at,
+                Actor = "system",
+                Decision = "pass",
+                Summary = "all gates passed",
+                Policy = new PolicyStamp("medium", "1", "hash"),
+                Data = JsonSerializer.SerializeToElement(new { auc = 0.91 }),
+                PreviousHash = null,
+            },
+        ];
+
+        Assert.All(contracts, contract =>
+        {
+            var json = serializer.Serialize(contract, contract.GetType()).ToString();
+            var back = serializer.Deserialize(BinaryData.FromString(json).ToStream(), contract.GetType(), CancellationToken.None);
+            Assert.Equal(json, serializer.Serialize(back, contract.GetType()).ToString());
+        });
+    }
+
+    private static string? TriggerFor(Type type)
+    {
+        for (var t = type.BaseType; t is not null; t = t.BaseType)
+        {
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(TaskOrchestrator<,>))
+            {
+                return "orchestrationTrigger";
+            }
+
+            if (t.IsGenericType && t.GetGenericTypeDefinition() == typeof(TaskActivity<,>))
+            {
+                return "activityTrigger";
+            }
+        }
+
+        return null;
+    }
+
+    private static string TriggerType(IEnumerable<string> rawBindings) =>
+        rawBindings.Select(b => JsonDocument.Parse(b).RootElement.Clone())
+            .Select(b => b.GetProperty("type").GetString()!)
+            .Single(t => t.EndsWith("Trigger", StringComparison.Ordinal));
+}

@@ -1,0 +1,58 @@
+using MlopsFlows.Api.Releases;
+using MlopsFlows.Functions.Releases;
+using MlopsFlows.Functions.Tests.Support;
+
+namespace MlopsFlows.Functions.Tests.Releases;
+
+public class ReleasesHttpFunctionsTests
+{
+    public static TheoryData<string, string, string> Endpoints => new()
+    {
+        { nameof(ReleasesHttpFunctions.StartRelease), "post", "releases" },
+        { nameof(ReleasesHttpFunctions.ListReleases), "get", "releases" },
+        { nameof(ReleasesHttpFunctions.GetRelease), "get", "releases/{id}" },
+        { nameof(ReleasesHttpFunctions.DecideRelease), "post", "releases/{id}/decisions" },
+        { nameof(ReleasesHttpFunctions.CancelRelease), "post", "releases/{id}/cancel" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Endpoints))]
+    public void Metadata_ReleasesEndpoint_HasRouteMethodKeyAndDurableClient(string name, string method, string route)
+    {
+        var function = FunctionsApp.Function(name);
+
+        var trigger = FunctionsApp.Trigger(function);
+        Assert.Equal("httpTrigger", FunctionsApp.Type(trigger));
+        Assert.Equal(route, trigger.GetProperty("route").GetString());
+        Assert.Equal([method], trigger.GetProperty("methods").EnumerateArray().Select(m => m.GetString()));
+        Assert.Equal("Function", trigger.GetProperty("authLevel").GetString());
+        var client = Assert.Single(FunctionsApp.Bindings(function), b => FunctionsApp.Type(b) == "durableClient");
+        Assert.Equal("In", FunctionsApp.Direction(client));
+        Assert.Single(FunctionsApp.Bindings(function), b => FunctionsApp.Type(b) == "http" && FunctionsApp.Direction(b) == "Out");
+    }
+
+    [Fact]
+    public void Metadata_HttpTriggers_AreExactlyTheReleasesApi()
+    {
+        var http = FunctionsApp.Functions
+            .Where(f => FunctionsApp.Type(FunctionsApp.Trigger(f)) == "httpTrigger")
+            .Select(f => f.GetProperty("name").GetString())
+            .Order(StringComparer.Ordinal);
+
+        Assert.Equal(Endpoints.Select(e => (string)e[0]).Order(StringComparer.Ordinal), http);
+    }
+
+    [Fact]
+    public void Metadata_HttpRoutesUnderHostRoutePrefix_AreTheLocalHostPaths()
+    {
+        var prefix = FunctionsApp.StringAt(FunctionsApp.HostJson, "extensions", "http", "routePrefix");
+
+        var paths = FunctionsApp.Functions
+            .Select(FunctionsApp.Trigger)
+            .Where(t => FunctionsApp.Type(t) == "httpTrigger")
+            .Select(t => $"/{prefix}/{t.GetProperty("route").GetString()}");
+
+        // The shared handlers build status URLs from ReleasesApi.Route: both hosts must serve under it.
+        Assert.All(paths, path => Assert.StartsWith(ReleasesApi.Route, path, StringComparison.Ordinal));
+    }
+}

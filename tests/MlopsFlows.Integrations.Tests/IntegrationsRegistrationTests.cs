@@ -1,0 +1,80 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using MlopsFlows.Integrations.Approvals;
+using MlopsFlows.Integrations.Databricks;
+using MlopsFlows.Integrations.Storage;
+using MlopsFlows.Integrations.Tests.Support;
+using MlopsFlows.Workflows.Ports;
+
+namespace MlopsFlows.Integrations.Tests;
+
+public sealed class IntegrationsRegistrationTests
+{
+    private static readonly Dictionary<string, string?> Valid = new()
+    {
+        ["MlopsFlows:Databricks:WorkspaceUrl"] = "https://adb-1234567890123456.7.azuredatabricks.net",
+        ["MlopsFlows:Evidence:ConnectionString"] = "UseDevelopmentStorage=true",
+    };
+
+    [Fact]
+    public void AddMlopsFlowsIntegrations_ValidSettings_ResolvesEveryPort()
+    {
+        using var services = Build(Valid);
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<DatabricksModelRegistry>(services.GetRequiredService<IModelRegistry>());
+        Assert.IsType<DatabricksServingEndpoints>(services.GetRequiredService<IServingEndpoints>());
+        Assert.IsType<DatabricksServingTelemetry>(services.GetRequiredService<IServingTelemetry>());
+        Assert.IsType<AzureEvidenceStore>(services.GetRequiredService<IEvidenceStore>());
+        Assert.IsType<LoggingApprovalNotifier>(services.GetRequiredService<IApprovalNotifier>());
+        Assert.Same(services.GetRequiredService<IEvidenceStore>(), services.GetRequiredService<IEvidenceStore>());
+        Assert.NotNull(services.GetRequiredService<EvidenceVerifier>());
+    }
+
+    [Fact]
+    public void AddMlopsFlowsIntegrations_NoEvidenceStorage_FailsAtStart()
+    {
+        using var services = Build(new Dictionary<string, string?> { ["MlopsFlows:Databricks:WorkspaceUrl"] = "https://adb-1.azuredatabricks.net" });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("BlobServiceUri", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void AddMlopsFlowsIntegrations_ServiceUrisInsteadOfConnectionString_Pass()
+    {
+        using var services = Build(new Dictionary<string, string?>
+        {
+            ["MlopsFlows:Databricks:WorkspaceUrl"] = "https://adb-1.azuredatabricks.net",
+            ["MlopsFlows:Evidence:BlobServiceUri"] = "https://acct.blob.core.windows.net",
+            ["MlopsFlows:Evidence:TableServiceUri"] = "https://acct.table.core.windows.net",
+        });
+
+        services.GetRequiredService<IStartupValidator>().Validate();
+        Assert.IsType<AzureEvidenceStore>(services.GetRequiredService<IEvidenceStore>());
+    }
+
+    [Theory]
+    [InlineData("ContainerName", "Evidence_Bad")]
+    [InlineData("TableName", "evidence-index")]
+    public void AddMlopsFlowsIntegrations_BadStorageName_FailsAtStart(string key, string value)
+    {
+        using var services = Build(new Dictionary<string, string?>(Valid) { [$"MlopsFlows:Evidence:{key}"] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void EvidenceStorageOptions_Defaults_AreTheDocumentedOnes()
+    {
+        var options = new EvidenceStorageOptions();
+
+        Assert.Equal(("evidence", "EvidenceIndex"), (options.ContainerName, options.TableName));
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings) =>
+        new ServiceCollection().AddLogging().AddMlopsFlowsIntegrations(TestServices.Configuration(settings)).BuildServiceProvider();
+}
