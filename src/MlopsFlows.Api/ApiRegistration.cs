@@ -1,7 +1,7 @@
-using MlopsFlows.Api.Releases;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using MlopsFlows.Api.Releases;
 
 namespace MlopsFlows.Api;
 

@@ -2,8 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
-using Microsoft.Extensions.Options;
 using Microsoft.DurableTask;
+using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices;
@@ -106,6 +106,9 @@ public sealed class LocalHost : IAsyncDisposable
                 simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions(), cancellationToken);
                 settings["MlopsFlows:Databricks:WorkspaceUrl"] = simulator.BaseUrl;
                 settings["MlopsFlows:Databricks:Token"] = simulator.Token;
+
+                // The simulator applies a config update in well under a second; poll it as often.
+                settings["MlopsFlows:Databricks:ConfigUpdatePollInterval"] = "00:00:00.200";
             }
 
             var builder = WebApplication.CreateSlimBuilder();

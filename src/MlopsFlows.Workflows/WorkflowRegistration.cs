@@ -1,5 +1,5 @@
-using MlopsFlows.Workflows.Releases;
 using Microsoft.DurableTask;
+using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Workflows;
 

@@ -11,6 +11,7 @@ public sealed record ReleaseSummary(string Id, string Model, int Version, string
 
 public sealed record ReleaseDetail(
     string Id,
+    string? RunId,
     string Model,
     int Version,
     string Environment,

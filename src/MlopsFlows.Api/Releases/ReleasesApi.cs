@@ -1,7 +1,3 @@
-using MlopsFlows.Api.Http;
-using MlopsFlows.Domain.Releases;
-using MlopsFlows.Workflows.Ports;
-using MlopsFlows.Workflows.Releases;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +5,10 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MlopsFlows.Api.Http;
+using MlopsFlows.Domain.Releases;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Api.Releases;
 
@@ -71,13 +71,15 @@ public static class ReleasesApi
 
         var services = request.HttpContext.RequestServices;
         var policy = services.GetRequiredService<IOptions<ReleasePolicyOptions>>().Value.Resolve(start.RiskTier);
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var input = new ReleaseInput(
             key,
+            NewRunId(now),
             start.ServingEndpoint ?? ReleaseRequests.DefaultServingEndpoint(key),
             start.RequestedBy,
             policy,
             start.EvidenceRefs,
-            services.GetRequiredService<TimeProvider>().GetUtcNow());
+            now);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ReleaseOrchestrator), input, new StartOrchestrationOptions(key.InstanceId), cancellationToken);
@@ -142,12 +144,15 @@ public static class ReleasesApi
             return Problems.NotFound($"There is no release '{id}'.");
         }
 
-        var evidence = await request.HttpContext.RequestServices.GetRequiredService<IEvidenceStore>().ListAsync(id, cancellationToken);
+        var runId = instance.ReadInputAs<ReleaseInput>()?.RunId;
+        var evidence = runId is null
+            ? []
+            : await request.HttpContext.RequestServices.GetRequiredService<IEvidenceStore>().ListAsync(id, runId, cancellationToken);
         var outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ReleaseOutcome>() : null;
         return TypedResults.Json(
             new ReleaseDetail(
-                id, key.Model, key.Version, key.Environment, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt,
-                ReadProgress(instance), outcome, instance.FailureDetails?.ErrorMessage, evidence),
+                id, runId, key.Model, key.Version, key.Environment, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt,
+                ReadProgress(instance), outcome, Describe(instance.FailureDetails), evidence),
             ApiJson.Options);
     }
 
@@ -222,6 +227,13 @@ public static class ReleasesApi
     }
 
     public static string StatusUrl(string id) => $"{Route}/{id}";
+
+    /// <summary>A run id that sorts by start time and is safe in table keys, e.g. <c>20261126T104614Z-3f9a1c2e</c>.</summary>
+    public static string NewRunId(DateTimeOffset now) =>
+        $"{now.UtcDateTime:yyyyMMdd'T'HHmmss'Z'}-{Guid.NewGuid():N}"[..25];
+
+    private static string? Describe(TaskFailureDetails? failure) =>
+        failure is null ? null : $"{failure.ErrorType}: {failure.ErrorMessage}";
 
     private static Microsoft.AspNetCore.Http.HttpResults.Accepted<ReleaseAccepted> Accepted(ReleaseKey key, OrchestrationRuntimeStatus status, bool created) =>
         TypedResults.Accepted(

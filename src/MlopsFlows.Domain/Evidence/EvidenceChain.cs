@@ -27,6 +27,7 @@ public static class EvidenceChain
             writer.WriteStartObject();
             writer.WriteString("schema", EvidenceRecord.Schema);
             writer.WriteString("releaseId", record.ReleaseId);
+            writer.WriteString("runId", record.RunId);
             writer.WriteNumber("sequence", record.Sequence);
             writer.WriteString("step", record.Step);
             writer.WriteString("recordedAt", record.RecordedAt.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", System.Globalization.CultureInfo.InvariantCulture));
@@ -75,6 +76,7 @@ public static class EvidenceChain
         return new EvidenceRecord
         {
             ReleaseId = root.GetProperty("releaseId").GetString()!,
+            RunId = root.GetProperty("runId").GetString()!,
             Sequence = root.GetProperty("sequence").GetInt32(),
             Step = root.GetProperty("step").GetString()!,
             RecordedAt = DateTimeOffset.Parse(root.GetProperty("recordedAt").GetString()!, System.Globalization.CultureInfo.InvariantCulture),

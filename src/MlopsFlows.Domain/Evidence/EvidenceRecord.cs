@@ -16,6 +16,12 @@ public sealed record EvidenceRecord
 
     public required string ReleaseId { get; init; }
 
+    /// <summary>
+    /// Which run of the release wrote it. A release id is fixed by model, version and environment; each run of it
+    /// (the first, or a new one after its history was purged) keeps its own chain, so runs never overwrite each other.
+    /// </summary>
+    public required string RunId { get; init; }
+
     /// <summary>1-based position in the release's chain.</summary>
     public required int Sequence { get; init; }
 

@@ -5,9 +5,13 @@ namespace MlopsFlows.Domain.Gates;
 /// <summary>One metric checked against one threshold. A missing metric fails: absence of evidence is not a pass.</summary>
 public sealed record GateCheck(string Metric, Comparison Comparison, double Threshold, double? Value, bool Passed, string Reason);
 
-public sealed record GateVerdict(bool Passed, IReadOnlyList<GateCheck> Checks)
+/// <param name="Problem">Why the gates could not be evaluated at all (e.g. the model version does not exist); never a pass.</param>
+public sealed record GateVerdict(bool Passed, IReadOnlyList<GateCheck> Checks, string? Problem = null)
 {
-    public IEnumerable<string> FailureReasons => Checks.Where(c => !c.Passed).Select(c => c.Reason);
+    public IEnumerable<string> FailureReasons =>
+        Problem is null ? Checks.Where(c => !c.Passed).Select(c => c.Reason) : Checks.Where(c => !c.Passed).Select(c => c.Reason).Prepend(Problem);
+
+    public static GateVerdict CannotEvaluate(string problem) => new(false, [], problem);
 }
 
 public static class GateEvaluation

@@ -14,7 +14,8 @@ namespace MlopsFlows.Integrations.Storage;
 
 /// <summary>
 /// Evidence on Azure Storage. Each record's canonical JSON is a blob named by its SHA-256 (<c>sha256/{hash}.json</c>),
-/// written once; a table row per record (PartitionKey = release id, RowKey = zero-padded sequence) indexes the chain.
+/// written once; a table row per record (PartitionKey = release id, RowKey = <c>{run id}.{zero-padded sequence}</c>)
+/// indexes the chains: one partition per release, one chain per run of it.
 /// The row is the commit point: the blob goes first, so a crash in between leaves only an unreferenced blob, which the
 /// re-run finds already there.
 /// </summary>
@@ -54,27 +55,40 @@ public sealed class AzureEvidenceStore : IEvidenceStore
     {
         ArgumentNullException.ThrowIfNull(record);
         ArgumentException.ThrowIfNullOrWhiteSpace(record.ReleaseId);
+        TableKeys.ThrowIfNotRunId(record.RunId);
         ArgumentOutOfRangeException.ThrowIfLessThan(record.Sequence, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(record.Sequence, 999_999);
         return ClassifyFailuresAsync($"append evidence {record.Sequence} of {record.ReleaseId}", () => AppendCoreAsync(record, cancellationToken), cancellationToken);
     }
 
-    public Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, string runId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(releaseId);
-        return ClassifyFailuresAsync($"list evidence of {releaseId}", async () =>
+        TableKeys.ThrowIfNotRunId(runId);
+        return ClassifyFailuresAsync($"list evidence of {releaseId} run {runId}", async () =>
         {
-            var rows = await ReadRowsAsync(releaseId, cancellationToken).ConfigureAwait(false);
+            var rows = await ReadRowsAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
             return (IReadOnlyList<EvidenceEntry>)rows.Select(ToEntry).ToList();
         }, cancellationToken);
     }
 
-    public Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, CancellationToken cancellationToken)
+    public Task<IReadOnlyList<string>> ListRunsAsync(string releaseId, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(releaseId);
-        return ClassifyFailuresAsync($"read the evidence chain of {releaseId}", async () =>
+        return ClassifyFailuresAsync($"list the runs of {releaseId}", async () =>
         {
-            var rows = await ReadRowsAsync(releaseId, cancellationToken).ConfigureAwait(false);
+            var rows = await ReadRowsAsync(releaseId, runId: null, cancellationToken).ConfigureAwait(false);
+            return (IReadOnlyList<string>)rows.Select(RunIdOf).Distinct(StringComparer.Ordinal).Order(StringComparer.Ordinal).ToList();
+        }, cancellationToken);
+    }
+
+    public Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(releaseId);
+        TableKeys.ThrowIfNotRunId(runId);
+        return ClassifyFailuresAsync($"read the evidence chain of {releaseId} run {runId}", async () =>
+        {
+            var rows = await ReadRowsAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
             var chain = new List<StoredEvidence>(rows.Count);
             foreach (var row in rows)
             {
@@ -94,7 +108,7 @@ public sealed class AzureEvidenceStore : IEvidenceStore
         var blobName = BlobNameOf(hash);
         await UploadOnceAsync(blobName, content, record, cancellationToken).ConfigureAwait(false);
 
-        var row = new TableEntity(TableKeys.Escape(record.ReleaseId), TableKeys.ForSequence(record.Sequence))
+        var row = new TableEntity(TableKeys.Escape(record.ReleaseId), TableKeys.ForRunSequence(record.RunId, record.Sequence))
         {
             [Columns.Step] = record.Step,
             [Columns.Decision] = record.Decision,
@@ -123,7 +137,7 @@ public sealed class AzureEvidenceStore : IEvidenceStore
             }
 
             throw new EvidenceConflictException(
-                $"Release {record.ReleaseId} already has evidence record {record.Sequence} (hash {existingHash}); a different record (hash {hash}) cannot take its place.");
+                $"Release {record.ReleaseId} run {record.RunId} already has evidence record {record.Sequence} (hash {existingHash}); a different record (hash {hash}) cannot take its place.");
         }
     }
 
@@ -136,6 +150,7 @@ public sealed class AzureEvidenceStore : IEvidenceStore
             {
                 // Metadata travels as HTTP headers: escape the id so any character survives.
                 ["releaseid"] = Uri.EscapeDataString(record.ReleaseId),
+                ["runid"] = record.RunId,
                 ["sequence"] = record.Sequence.ToString(CultureInfo.InvariantCulture),
             },
             Conditions = new BlobRequestConditions { IfNoneMatch = ETag.All },
@@ -152,17 +167,21 @@ public sealed class AzureEvidenceStore : IEvidenceStore
         }
     }
 
-    private async Task<List<TableEntity>> ReadRowsAsync(string releaseId, CancellationToken cancellationToken)
+    /// <summary>The release's rows, of one run (a row-key range) or of all runs, in run then sequence order.</summary>
+    private async Task<List<TableEntity>> ReadRowsAsync(string releaseId, string? runId, CancellationToken cancellationToken)
     {
         await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
         var partitionKey = TableKeys.Escape(releaseId);
+        var filter = runId is null
+            ? TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}")
+            : TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey} and RowKey gt {TableKeys.RunRangeStart(runId)} and RowKey lt {TableKeys.RunRangeEnd(runId)}");
         var rows = new List<TableEntity>();
-        await foreach (var row in _table.QueryAsync<TableEntity>(TableClient.CreateQueryFilter($"PartitionKey eq {partitionKey}"), cancellationToken: cancellationToken).ConfigureAwait(false))
+        await foreach (var row in _table.QueryAsync<TableEntity>(filter, cancellationToken: cancellationToken).ConfigureAwait(false))
         {
             rows.Add(row);
         }
 
-        return rows.OrderBy(SequenceOf).ToList();
+        return rows.OrderBy(RunIdOf, StringComparer.Ordinal).ThenBy(SequenceOf).ToList();
     }
 
     private async Task<ReadOnlyMemory<byte>> DownloadAsync(string releaseId, int sequence, TableEntity row, CancellationToken cancellationToken)
@@ -192,7 +211,9 @@ public sealed class AzureEvidenceStore : IEvidenceStore
 
     private static string BlobNameOf(TableEntity row) => row.GetString(Columns.BlobName) ?? BlobNameOf(row.GetString(Columns.Hash) ?? string.Empty);
 
-    private static int SequenceOf(TableEntity row) => int.Parse(row.RowKey, NumberStyles.None, CultureInfo.InvariantCulture);
+    private static int SequenceOf(TableEntity row) => TableKeys.ParseRunSequence(row.RowKey).Sequence;
+
+    private static string RunIdOf(TableEntity row) => TableKeys.ParseRunSequence(row.RowKey).RunId;
 
     /// <summary>Creates the container and table once per process; a failed attempt is tried again by the next call.</summary>
     private Task EnsureCreatedAsync(CancellationToken cancellationToken)

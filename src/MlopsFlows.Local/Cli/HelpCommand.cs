@@ -14,7 +14,8 @@ internal static class HelpCommand
               Runs two releases end to end against the Databricks simulator: one approved and promoted, one whose
               canary regresses and is rolled back. Prints each step and where the evidence is.
           mlopsflows verify <release-id> [--storage <connection string>]
-              Re-reads every evidence record of a release and names the first one whose hash does not match.
+              Re-reads every evidence record of a release (each run's chain) and names the first one whose hash
+              or link does not match. Exit code 0 when every chain is intact.
 
         Any setting can also be given as --MlopsFlows:Section:Key=value or an environment variable MlopsFlows__Section__Key.
         """;

@@ -26,14 +26,31 @@ internal static class VerifyCommand
                 .AddInMemoryCollection(new Dictionary<string, string?> { ["MlopsFlows:Evidence:ConnectionString"] = storage.ConnectionString })
                 .Build());
         await using var provider = services.BuildServiceProvider();
-        var check = await provider.GetRequiredService<EvidenceVerifier>().VerifyAsync(releaseId, stop);
-        if (check.Intact)
+        IReadOnlyList<RunCheck> runs;
+        try
         {
-            Console.WriteLine($"OK   {releaseId}: {check.Reason}");
-            return 0;
+            runs = await provider.GetRequiredService<EvidenceVerifier>().VerifyAllRunsAsync(releaseId, stop);
+        }
+        catch (FormatException unreadable)
+        {
+            // A malformed index row is itself a broken chain: report it, never crash.
+            Console.WriteLine($"FAIL {releaseId}: the evidence index is unreadable: {unreadable.Message}");
+            return 1;
         }
 
-        Console.WriteLine($"FAIL {releaseId}: first broken record is #{check.FirstBrokenSequence}: {check.Reason}");
-        return 1;
+        if (runs.Count == 0)
+        {
+            Console.WriteLine($"FAIL {releaseId}: no evidence recorded for this release");
+            return 1;
+        }
+
+        foreach (var run in runs)
+        {
+            Console.WriteLine(run.Check.Intact
+                ? $"OK   {releaseId} run {run.RunId}: {run.Check.Reason}"
+                : $"FAIL {releaseId} run {run.RunId}: first broken record is #{run.Check.FirstBrokenSequence}: {run.Check.Reason}");
+        }
+
+        return runs.All(r => r.Check.Intact) ? 0 : 1;
     }
 }

@@ -35,7 +35,7 @@ internal static class DemoCommand
             "--MlopsFlows:Releases:WatchInterval=00:00:02",
         ]);
 
-                DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
+        DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
         await using var host = await LocalHost.StartAsync(configuration, stop);
         var simulator = host.Simulator!;
         DemoConsole.Say($"Releases API on {host.ApiBaseUrl}api/releases, Databricks simulator on {simulator.BaseUrl}, task hub '{hub}'.");
@@ -62,6 +62,8 @@ internal static class DemoCommand
         DemoConsole.Say("Serving now: " + string.Join(", ", traffic.GetProperty("config").GetProperty("traffic_config").GetProperty("routes").EnumerateArray()
             .Select(r => $"{r.GetProperty("served_model_name").GetString()} {r.GetProperty("traffic_percentage").GetInt32()}%")));
         DemoConsole.Say($"Evidence: blob container 'evidence' and table 'EvidenceIndex' in Azurite (data in {Path.GetFullPath(Path.Combine(data, "azurite"))}).");
+
+        DemoConsole.Say($"Re-check offline later: dotnet run --project src/MlopsFlows.Local -- verify release:{Model}:12:prod --data {Path.Combine(data, "azurite")}");
 
         var succeeded = first == nameof(Domain.Releases.ReleaseStage.Promoted) && second == nameof(Domain.Releases.ReleaseStage.RolledBack);
         DemoConsole.Say(succeeded ? "Demo finished as expected: one promotion, one rollback." : "Demo did NOT end as expected.");

@@ -55,7 +55,7 @@ internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
             if (detail?.Outcome is { } outcome && detail.Evidence.Count >= outcome.EvidenceCount)
             {
                 DemoConsole.Say($"outcome: {outcome.Stage} — {outcome.Reason}");
-                var check = await verifier.VerifyAsync(accepted.Id, stop);
+                var check = await verifier.VerifyAsync(accepted.Id, detail.RunId!, stop);
                 DemoConsole.Say($"evidence chain: {(check.Intact ? "intact" : "BROKEN")} — {check.Reason}");
                 if (detail.Evidence.Count > 0)
                 {

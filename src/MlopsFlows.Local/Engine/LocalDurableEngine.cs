@@ -1,3 +1,4 @@
+using System.Net;
 using DurableTask.AzureStorage;
 using DurableTask.Core;
 using Grpc.Net.Client;
@@ -8,7 +9,6 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Testing.Sidecar.Grpc;
 using Microsoft.DurableTask.Worker;
 using MlopsFlows.Workflows;
-using System.Net;
 
 namespace MlopsFlows.Local.Engine;
 

@@ -11,17 +11,20 @@ public sealed record EvidenceEntry(int Sequence, string Step, string Decision, s
 public interface IEvidenceStore
 {
     /// <summary>
-    /// Writes the record and returns its hash. Idempotent per release and sequence: writing the same record again
+    /// Writes the record and returns its hash. Idempotent per release, run and sequence: writing the same record again
     /// returns the same hash and writes nothing; writing a different record at a taken sequence throws
     /// <see cref="EvidenceConflictException"/>.
     /// </summary>
     Task<string> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken);
 
-    /// <summary>The release's index rows in sequence order.</summary>
-    Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, CancellationToken cancellationToken);
+    /// <summary>The index rows of one run of a release, in sequence order.</summary>
+    Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, string runId, CancellationToken cancellationToken);
 
-    /// <summary>The release's records as stored (bytes and the hash each was filed under), in sequence order.</summary>
-    Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, CancellationToken cancellationToken);
+    /// <summary>The records of one run of a release as stored (bytes and the hash each was filed under), in sequence order.</summary>
+    Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, string runId, CancellationToken cancellationToken);
+
+    /// <summary>The runs of a release that wrote evidence, oldest first.</summary>
+    Task<IReadOnlyList<string>> ListRunsAsync(string releaseId, CancellationToken cancellationToken);
 }
 
 public sealed class EvidenceConflictException(string message) : Exception(message);

@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Ports;
-using Microsoft.DurableTask;
 
 namespace MlopsFlows.Workflows.Releases;
 

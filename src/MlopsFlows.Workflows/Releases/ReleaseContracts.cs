@@ -5,8 +5,10 @@ using MlopsFlows.Domain.Serving;
 namespace MlopsFlows.Workflows.Releases;
 
 /// <summary>Everything a release needs, fixed when it starts (the policy included).</summary>
+/// <param name="RunId">Names this run's evidence chain; see <see cref="Domain.Evidence.EvidenceRecord.RunId"/>.</param>
 public sealed record ReleaseInput(
     ReleaseKey Key,
+    string RunId,
     string ServingEndpoint,
     string RequestedBy,
     ReleasePolicy Policy,

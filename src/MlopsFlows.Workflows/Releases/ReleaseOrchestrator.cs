@@ -1,7 +1,7 @@
+using Microsoft.DurableTask;
 using MlopsFlows.Domain.Gates;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Domain.Serving;
-using Microsoft.DurableTask;
 
 namespace MlopsFlows.Workflows.Releases;
 
@@ -28,15 +28,23 @@ public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, Release
             return await release.EndAsync(approval.Outcome, approval.Reason);
         }
 
-        await release.StartCanaryAsync();
-
-        var watch = await release.WatchCanaryAsync(cancel);
-        return watch.Outcome switch
+        try
         {
-            WatchOutcome.Healthy => await release.PromoteAsync(),
-            WatchOutcome.Cancelled => await release.RollBackAsync(watch.Reason, ReleaseStage.Cancelled),
-            _ => await release.RollBackAsync(watch.Reason, ReleaseStage.RolledBack),
-        };
+            await release.StartCanaryAsync();
+
+            var watch = await release.WatchCanaryAsync(cancel);
+            return watch.Outcome switch
+            {
+                WatchOutcome.Healthy => await release.PromoteAsync(),
+                WatchOutcome.Cancelled => await release.RollBackAsync(watch.Reason, ReleaseStage.Cancelled),
+                _ => await release.RollBackAsync(watch.Reason, ReleaseStage.RolledBack),
+            };
+        }
+        catch (TaskFailedException failure)
+        {
+            // Traffic may have moved before the step failed for good: put it back as it was and say why.
+            return await release.RollBackAsync($"{failure.TaskName} failed: {failure.FailureDetails.ErrorMessage}", ReleaseStage.RolledBack);
+        }
     }
 }
 

@@ -1,10 +1,10 @@
 using System.Text.Json;
+using Microsoft.DurableTask;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Gates;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Ports;
-using Microsoft.DurableTask;
 
 namespace MlopsFlows.Workflows.Releases;
 
@@ -50,12 +50,22 @@ internal sealed class ReleaseRun
         MoveTo(ReleaseStage.Gating, "reading evaluation metrics and serving state");
         SetStatus(waitingFor: "evidence gates");
 
-        var version = await context.CallActivityAsync<ModelVersionDetails>(
-            nameof(ReadModelVersion), new ModelVersionQuery(Key.Model, Key.Version), Retried);
-        baseline = await context.CallActivityAsync<TrafficSplit>(nameof(ReadServingTraffic), input.ServingEndpoint, Retried);
-        traffic = baseline;
+        ModelVersionDetails? version = null;
+        GateVerdict verdict;
+        try
+        {
+            version = await context.CallActivityAsync<ModelVersionDetails>(
+                nameof(ReadModelVersion), new ModelVersionQuery(Key.Model, Key.Version), Retried);
+            baseline = await context.CallActivityAsync<TrafficSplit>(nameof(ReadServingTraffic), input.ServingEndpoint, Retried);
+            traffic = baseline;
+            verdict = GateEvaluation.Evaluate(version.Metrics, input.Policy.Gates);
+        }
+        catch (TaskFailedException missing) when (missing.FailureDetails.IsCausedBy<DependencyNotFoundException>())
+        {
+            // A model version or endpoint that does not exist is a failed gate with a reason, not a crashed release.
+            verdict = GateVerdict.CannotEvaluate(missing.FailureDetails.ErrorMessage);
+        }
 
-        var verdict = GateEvaluation.Evaluate(version.Metrics, input.Policy.Gates);
         await RecordAsync(
             step: "gates",
             decision: verdict.Passed ? "pass" : "fail",
@@ -66,11 +76,12 @@ internal sealed class ReleaseRun
             {
                 model = Key.Model,
                 version = Key.Version,
-                runId = version.RunId,
-                metrics = version.Metrics,
+                trainingRunId = version?.RunId,
+                metrics = version?.Metrics,
                 checks = verdict.Checks,
+                problem = verdict.Problem,
                 servingEndpoint = input.ServingEndpoint,
-                trafficBefore = baseline.Routes,
+                trafficBefore = baseline?.Routes,
                 evidenceRefs = input.EvidenceRefs,
             });
         var logger = context.CreateReplaySafeLogger<ReleaseOrchestrator>();
@@ -82,6 +93,12 @@ internal sealed class ReleaseRun
     public async Task<ApprovalResult> AwaitApprovalAsync(GateVerdict gates, Task<CancelRequest> cancel)
     {
         MoveTo(ReleaseStage.AwaitingApproval, input.Policy.RequiresApproval ? "waiting for an approver" : "pre-approved by policy");
+        if (cancel.IsCompleted)
+        {
+            // Cancelled while the gates ran: nobody is asked to approve a release that was already stopped.
+            return await CancelledAsync(await cancel, "before approval was requested");
+        }
+
         if (!input.Policy.RequiresApproval)
         {
             await RecordAsync("approval", "approved", $"pre-approved by policy {input.Policy.Id} v{input.Policy.Version} for tier {input.Policy.RiskTier}", new { preApproved = true });
@@ -107,9 +124,7 @@ internal sealed class ReleaseRun
 
         if (first == cancel)
         {
-            var request = await cancel;
-            await RecordAsync("cancel", "cancelled", $"cancelled by {request.RequestedBy} while waiting for approval: {request.Reason}", request, actor: request.RequestedBy);
-            return new ApprovalResult(ReleaseStage.Cancelled, $"cancelled by {request.RequestedBy}: {request.Reason}");
+            return await CancelledAsync(await cancel, "while waiting for approval");
         }
 
         if (first == expiry)
@@ -132,6 +147,12 @@ internal sealed class ReleaseRun
 
         MoveTo(ReleaseStage.Deploying, $"approved by {answer.Approver}");
         return new ApprovalResult(ReleaseStage.Deploying, $"approved by {answer.Approver}");
+    }
+
+    private async Task<ApprovalResult> CancelledAsync(CancelRequest request, string when)
+    {
+        await RecordAsync("cancel", "cancelled", $"cancelled by {request.RequestedBy} {when}: {request.Reason}", request, actor: request.RequestedBy);
+        return new ApprovalResult(ReleaseStage.Cancelled, $"cancelled by {request.RequestedBy}: {request.Reason}");
     }
 
     /// <summary>Step 3: send the policy's canary share of traffic to the candidate.</summary>
@@ -194,6 +215,13 @@ internal sealed class ReleaseRun
             }
         }
 
+        if (cancel.IsCompleted)
+        {
+            // A cancel that arrived during the last check still wins over promotion.
+            var request = await cancel;
+            return new WatchResult(WatchOutcome.Cancelled, $"cancelled by {request.RequestedBy}: {request.Reason}");
+        }
+
         // A canary that never saw traffic proved nothing: it is not promoted.
         return windowsWithData > 0
             ? new WatchResult(WatchOutcome.Healthy, $"SLOs met in {windowsWithData} window(s)")
@@ -242,6 +270,7 @@ internal sealed class ReleaseRun
         var record = new EvidenceRecord
         {
             ReleaseId = Key.InstanceId,
+            RunId = input.RunId,
             Sequence = evidenceCount + 1,
             Step = step,
             RecordedAt = context.CurrentUtcDateTime,

@@ -37,18 +37,19 @@ internal static class ApprovalLatencyPhase
 
         BenchConsole.Say("(b) warming up: one release approved end to end…");
         var warm = BenchModel.Seed(simulator, "warmupapproval", "v", 1)[0];
-        await host.StartReleaseAsync(warm, cancellationToken);
-        await WaitUntilAllAwaitApprovalAsync(host, [warm], deadline, cancellationToken);
-        await host.ApproveAsync(warm.ReleaseId, cancellationToken);
+        var warmId = await host.StartReleaseAsync(warm, cancellationToken);
+        await WaitUntilAllAwaitApprovalAsync(host, [warmId], deadline, cancellationToken);
+        await host.ApproveAsync(warmId, cancellationToken);
         await probe.TrafficSetAsync(warm.Endpoint).WaitAsync(StepTimeout, cancellationToken);
-        await Instances.WaitUntilEndedAsync(host.Client, warm.ReleaseId, 1, TimeSpan.FromMinutes(2), cancellationToken);
+        await Instances.WaitUntilEndedAsync(host.Client, warmId, 1, TimeSpan.FromMinutes(2), cancellationToken);
 
         var models = BenchModel.Seed(simulator, "approval", "a", count);
         BenchConsole.Say($"(b) starting {count} releases that need an approval…");
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.StartConcurrency, CancellationToken = cancellationToken };
-        await Parallel.ForEachAsync(models, parallel, async (model, ct) => await host.StartReleaseAsync(model, ct));
+        var releases = new ConcurrentDictionary<BenchModel, string>();
+        await Parallel.ForEachAsync(models, parallel, async (model, ct) => releases[model] = await host.StartReleaseAsync(model, ct));
         var waiting = Stopwatch.GetTimestamp();
-        await WaitUntilAllAwaitApprovalAsync(host, models, deadline, cancellationToken);
+        await WaitUntilAllAwaitApprovalAsync(host, releases.Values, deadline, cancellationToken);
         BenchConsole.Say($"    all {count} wait for a decision ({Stopwatch.GetElapsedTime(waiting).TotalSeconds:F1} s); approving {options.ApprovalConcurrency} at a time…");
 
         var answered = new ConcurrentBag<double>();
@@ -60,19 +61,20 @@ internal static class ApprovalLatencyPhase
             new ParallelOptions { MaxDegreeOfParallelism = options.ApprovalConcurrency, CancellationToken = cancellationToken },
             async (model, ct) =>
             {
+                var id = releases[model];
                 var t0 = Stopwatch.GetTimestamp();
-                await host.ApproveAsync(model.ReleaseId, ct);
+                await host.ApproveAsync(id, ct);
                 answered.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 try
                 {
-                    var recorded = await probe.ApprovalRecordedAsync(model.ReleaseId).WaitAsync(StepTimeout, ct);
+                    var recorded = await probe.ApprovalRecordedAsync(id).WaitAsync(StepTimeout, ct);
                     firstActivity.Add(Stopwatch.GetElapsedTime(t0, recorded).TotalMilliseconds);
                     var set = await probe.TrafficSetAsync(model.Endpoint).WaitAsync(StepTimeout, ct);
                     trafficSet.Add(Stopwatch.GetElapsedTime(t0, set).TotalMilliseconds);
                 }
                 catch (TimeoutException)
                 {
-                    problems.Enqueue($"{model.ReleaseId}: no next step within {StepTimeout.TotalSeconds} s of its approval");
+                    problems.Enqueue($"{id}: no next step within {StepTimeout.TotalSeconds} s of its approval");
                 }
             });
         var approvingElapsed = Stopwatch.GetElapsedTime(approving);
@@ -102,10 +104,10 @@ internal static class ApprovalLatencyPhase
     /// Until every release is at stage AwaitingApproval in the list (its custom status), and then, release by release,
     /// until its progress says it waits for the decision (the approvers have been notified; the orchestration is idle).
     /// </summary>
-    private static async Task WaitUntilAllAwaitApprovalAsync(BenchHost host, IReadOnlyList<BenchModel> models, TimeSpan deadline, CancellationToken cancellationToken)
+    private static async Task WaitUntilAllAwaitApprovalAsync(BenchHost host, IEnumerable<string> releaseIds, TimeSpan deadline, CancellationToken cancellationToken)
     {
         var started = Stopwatch.GetTimestamp();
-        var ids = models.Select(m => m.ReleaseId).ToHashSet(StringComparer.Ordinal);
+        var ids = releaseIds.ToHashSet(StringComparer.Ordinal);
         while (true)
         {
             var listed = await host.ListReleasesAsync(cancellationToken);

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using DurableTask.Core;
+using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -64,7 +65,12 @@ internal sealed class BenchHost : IAsyncDisposable
             .. options.HostArguments,
         ];
         var host = await LocalHost.StartAsync(LocalHost.ReadConfiguration(settings), BaselineTasks.Register, probe.Install, cancellationToken);
-        Console.WriteLine("DEBUG grpc " + host.App.Services.GetRequiredService<Grpc.Net.Client.GrpcChannel>().Target + " urls " + string.Join(",", host.App.Urls) + " api " + host.ApiBaseUrl);
+
+        // LocalHost starts the Durable worker before Kestrel listens on the sidecar port: when the worker connects first,
+        // the shared channel sits in reconnect backoff (about a second) and API calls meanwhile fail with Unavailable.
+        // Wait until the channel is connected, so no phase starts against a channel that is not.
+        var channel = host.App.Services.GetRequiredService<GrpcChannel>();
+        await channel.ConnectAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
         return new BenchHost(host);
     }
 
@@ -126,8 +132,6 @@ internal sealed record BenchModel(string Name, string Endpoint)
     public const int Candidate = 2;
 
     private static readonly Dictionary<string, double> HealthyMetrics = new() { ["auc"] = 0.83, ["log_loss"] = 0.40 };
-
-    public string ReleaseId => $"release:{Name}:{Candidate}:{Environment}";
 
     /// <summary><paramref name="count"/> models <c>bench.{schema}.{prefix}000…</c>, each with its own endpoint, registered in the simulator.</summary>
     public static IReadOnlyList<BenchModel> Seed(DatabricksSimulator simulator, string schema, string prefix, int count)

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.DevServices.Databricks;
@@ -32,18 +33,29 @@ internal static class EngineBench
         await using var simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions { ConfigUpdateDelay = TimeSpan.Zero }, cancellationToken);
         var probe = new StepProbe();
 
-        ThroughputResult throughput = null!;
-        if (Environment.GetEnvironmentVariable("BENCH_SKIP_A") is null)
-        await using (var host = await BenchHost.StartAsync(azurite, simulator, "benchthroughput", requiresApproval: false, options, probe, cancellationToken))
+        var throughputHost = await BenchHost.StartAsync(azurite, simulator, "benchthroughput", requiresApproval: false, options, probe, cancellationToken);
+        run = run with { EngineSettings = throughputHost.EngineSettings };
+        ThroughputResult throughput;
+        try
         {
-            run = run with { EngineSettings = host.EngineSettings };
-            throughput = await ThroughputPhase.RunAsync(host, simulator, options, cancellationToken);
+            throughput = await ThroughputPhase.RunAsync(throughputHost, simulator, options, cancellationToken);
+        }
+        finally
+        {
+            await StopAsync(throughputHost);
         }
 
+        // Phase (b) needs a policy that requires approval; the policy overrides are fixed per host, so it gets its own
+        // host (and task hub) on the same Azurite, started once the first one has stopped.
+        var approvalHost = await BenchHost.StartAsync(azurite, simulator, "benchapproval", requiresApproval: true, options, probe, cancellationToken);
         ApprovalLatencyResult latency;
-        await using (var host = await BenchHost.StartAsync(azurite, simulator, "benchapproval", requiresApproval: true, options, probe, cancellationToken))
+        try
         {
-            latency = await ApprovalLatencyPhase.RunAsync(host, simulator, probe, options, cancellationToken);
+            latency = await ApprovalLatencyPhase.RunAsync(approvalHost, simulator, probe, options, cancellationToken);
+        }
+        finally
+        {
+            await StopAsync(approvalHost);
         }
 
         var report = EngineReport.Markdown(run, throughput, latency);
@@ -52,6 +64,13 @@ internal static class EngineBench
         var file = EngineReport.Write(run, report);
         BenchConsole.Say($"written to {file}");
         return throughput.Problems.Count + latency.Problems.Count == 0 ? 0 : 1;
+    }
+
+    private static async Task StopAsync(BenchHost host)
+    {
+        var stopping = Stopwatch.GetTimestamp();
+        await host.DisposeAsync();
+        BenchConsole.Say($"    host stopped in {Stopwatch.GetElapsedTime(stopping).TotalSeconds:F1} s");
     }
 }
 

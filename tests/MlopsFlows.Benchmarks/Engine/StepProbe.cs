@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsFlows.Domain.Evidence;
-using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Benchmarks.Engine;
@@ -17,11 +18,23 @@ internal sealed class StepProbe
     private readonly FirstSightings trafficSet = new();
     private readonly FirstSightings approvalRecorded = new();
 
-    /// <summary>Wraps the ports of a host's service collection; the wrapped services behave exactly as before.</summary>
+    /// <summary>Wraps the ports in a host's services; the wrapped ports behave exactly as before.</summary>
     public void Install(IServiceCollection services)
     {
-        services.Decorate<IServingEndpoints>(inner => new TimedServingEndpoints(inner, this));
-        services.Decorate<IEvidenceStore>(inner => new TimedEvidenceStore(inner, this));
+        services.Decorate<IServingEndpoints>(inner => EntryProxy<IServingEndpoints>.Wrap(inner, (method, args) =>
+        {
+            if (method.Name == nameof(IServingEndpoints.SetTrafficAsync) && args?[0] is string endpoint)
+            {
+                trafficSet.See(endpoint, Stopwatch.GetTimestamp());
+            }
+        }));
+        services.Decorate<IEvidenceStore>(inner => EntryProxy<IEvidenceStore>.Wrap(inner, (method, args) =>
+        {
+            if (method.Name == nameof(IEvidenceStore.AppendAsync) && args?[0] is EvidenceRecord { Step: "approval" } record)
+            {
+                approvalRecorded.See(record.ReleaseId, Stopwatch.GetTimestamp());
+            }
+        }));
     }
 
     /// <summary>When <paramref name="endpoint"/>'s traffic was first set (a Stopwatch timestamp).</summary>
@@ -41,36 +54,42 @@ internal sealed class StepProbe
         private TaskCompletionSource<long> Slot(string key) =>
             seen.GetOrAdd(key, _ => new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously));
     }
+}
 
-    private sealed class TimedServingEndpoints(IServingEndpoints inner, StepProbe probe) : IServingEndpoints
+/// <summary>
+/// A pass-through proxy of interface <typeparamref name="T"/> that reports each call as it is entered. A proxy rather
+/// than a hand-written decorator, so the bench keeps compiling as the ports grow members.
+/// </summary>
+#pragma warning disable CA1852 // DispatchProxy derives the proxy type from this class at run time.
+internal class EntryProxy<T> : DispatchProxy
+#pragma warning restore CA1852
+    where T : class
+{
+    private T inner = null!;
+    private Action<MethodInfo, object?[]?> entered = null!;
+
+    public static T Wrap(T inner, Action<MethodInfo, object?[]?> entered)
     {
-        public Task<TrafficSplit> GetTrafficAsync(string endpoint, CancellationToken cancellationToken) =>
-            inner.GetTrafficAsync(endpoint, cancellationToken);
-
-        public Task SetTrafficAsync(string endpoint, string model, TrafficSplit split, CancellationToken cancellationToken)
-        {
-            probe.trafficSet.See(endpoint, Stopwatch.GetTimestamp());
-            return inner.SetTrafficAsync(endpoint, model, split, cancellationToken);
-        }
+        var proxy = Create<T, EntryProxy<T>>();
+        var self = (EntryProxy<T>)(object)proxy;
+        self.inner = inner;
+        self.entered = entered;
+        return proxy;
     }
 
-    private sealed class TimedEvidenceStore(IEvidenceStore inner, StepProbe probe) : IEvidenceStore
+    protected override object? Invoke(MethodInfo? targetMethod, object?[]? args)
     {
-        public Task<string> AppendAsync(EvidenceRecord record, CancellationToken cancellationToken)
+        ArgumentNullException.ThrowIfNull(targetMethod);
+        entered(targetMethod, args);
+        try
         {
-            if (record.Step == "approval")
-            {
-                probe.approvalRecorded.See(record.ReleaseId, Stopwatch.GetTimestamp());
-            }
-
-            return inner.AppendAsync(record, cancellationToken);
+            return targetMethod.Invoke(inner, args);
         }
-
-        public Task<IReadOnlyList<EvidenceEntry>> ListAsync(string releaseId, CancellationToken cancellationToken) =>
-            inner.ListAsync(releaseId, cancellationToken);
-
-        public Task<IReadOnlyList<StoredEvidence>> ReadChainAsync(string releaseId, CancellationToken cancellationToken) =>
-            inner.ReadChainAsync(releaseId, cancellationToken);
+        catch (TargetInvocationException ex) when (ex.InnerException is not null)
+        {
+            ExceptionDispatchInfo.Throw(ex.InnerException);
+            throw;
+        }
     }
 }
 

@@ -7,6 +7,7 @@ namespace MlopsFlows.Domain.Tests.Evidence;
 public class EvidenceChainTests
 {
     private const string ReleaseId = "release:main.credit.scorer:12:prod";
+    private const string RunId = "20250314T092653Z-3f9a1c2e";
     private static readonly DateTimeOffset Start = new(2025, 3, 14, 9, 26, 53, 589, TimeSpan.Zero);
     private static readonly PolicyStamp Policy = new("credit-policy", "3", new string('a', 64));
     private static readonly string[] Steps = ["gates", "approval", "canary", "watch", "promote", "outcome"];
@@ -15,6 +16,7 @@ public class EvidenceChainTests
     private static EvidenceRecord Record(int sequence, string? previousHash, string summary = "all 2 evidence gates passed") => new()
     {
         ReleaseId = ReleaseId,
+        RunId = RunId,
         Sequence = sequence,
         Step = Steps[(sequence - 1) % Steps.Length],
         RecordedAt = Start.AddSeconds(sequence),
@@ -63,7 +65,8 @@ public class EvidenceChainTests
         var json = Encoding.UTF8.GetString(EvidenceChain.ToCanonicalJson(record));
 
         Assert.Equal(
-            "{\"schema\":\"mlopsflows.evidence/v1\",\"releaseId\":\"release:main.credit.scorer:12:prod\",\"sequence\":1,\"step\":\"gates\","
+            "{\"schema\":\"mlopsflows.evidence/v1\",\"releaseId\":\"release:main.credit.scorer:12:prod\",\"runId\":\"20250314T092653Z-3f9a1c2e\","
+            + "\"sequence\":1,\"step\":\"gates\","
             + "\"recordedAt\":\"2025-03-14T09:26:54.5890000Z\",\"actor\":\"system\",\"decision\":\"pass\",\"summary\":\"all 2 evidence gates passed\","
             + "\"policy\":{\"id\":\"credit-policy\",\"version\":\"3\",\"contentHash\":\"" + new string('a', 64) + "\"},"
             + "\"data\":{\"a\":1},\"previousHash\":null}",
@@ -105,6 +108,55 @@ public class EvidenceChainTests
     }
 
     [Fact]
+    public void Parse_CanonicalJson_RoundTripsTheRunId()
+    {
+        var record = Record(1, null) with { RunId = "20261126T104614Z-77aa00bb" };
+
+        var parsed = EvidenceChain.Parse(EvidenceChain.ToCanonicalJson(record));
+
+        Assert.Equal("20261126T104614Z-77aa00bb", parsed.RunId);
+        Assert.Equal(EvidenceChain.HashOf(record), EvidenceChain.HashOf(parsed));
+    }
+
+    [Fact]
+    public void ToCanonicalJson_Record_WritesTheRunIdRightAfterTheReleaseId()
+    {
+        using var document = JsonDocument.Parse(EvidenceChain.ToCanonicalJson(Record(1, null)));
+
+        var names = document.RootElement.EnumerateObject().Select(p => p.Name).ToList();
+
+        Assert.Equal(["schema", "releaseId", "runId", "sequence"], names.Take(4));
+        Assert.Equal(RunId, document.RootElement.GetProperty("runId").GetString());
+    }
+
+    [Fact]
+    public void HashOf_SameRecordInAnotherRun_Differs()
+    {
+        // Two runs of one release may write the very same step at the same sequence and time: the run id alone keeps
+        // their records, and so their content-addressed payloads, apart.
+        var record = Record(1, null);
+        var otherRun = record with { RunId = "20250314T092653Z-00000000" };
+
+        Assert.NotEqual(EvidenceChain.HashOf(record), EvidenceChain.HashOf(otherRun));
+        Assert.NotEqual(EvidenceChain.ToCanonicalJson(record), EvidenceChain.ToCanonicalJson(otherRun));
+    }
+
+    [Fact]
+    public void Verify_RecordWithoutRunId_NamesItUnreadable()
+    {
+        // A payload written before records carried a run id no longer parses: verification reports it, never throws.
+        var chain = Chain(2);
+        var legacy = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(chain[0].Content.Span).Replace($"\"runId\":\"{RunId}\",", string.Empty, StringComparison.Ordinal));
+        chain[0] = new StoredEvidence(1, EvidenceChain.HashOf(legacy), legacy);
+
+        var check = EvidenceChain.Verify(chain);
+
+        Assert.False(check.Intact);
+        Assert.Equal(1, check.FirstBrokenSequence);
+        Assert.Contains("not a readable evidence record", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void HashOf_SameRecord_IsIdenticalAndMatchesHashOfItsBytes()
     {
         var record = Record(1, null);
@@ -123,6 +175,7 @@ public class EvidenceChainTests
         EvidenceRecord[] variants =
         [
             record with { ReleaseId = "release:main.credit.scorer:13:prod" },
+            record with { RunId = "20250314T092653Z-3f9a1c2f" },
             record with { Sequence = 4 },
             record with { Step = "promote" },
             record with { RecordedAt = record.RecordedAt.AddTicks(1) },

@@ -99,9 +99,10 @@ public class ReleaseWorkflowFunctionsTests
         var key = new ReleaseKey("main.credit.scorer", 12, "prod");
         var at = new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero);
         var split = TrafficSplit.Canary(11, 12, 10);
+        const string runId = "20251126T100000Z-3f9a1c2e";
         object[] contracts =
         [
-            new ReleaseInput(key, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at),
+            new ReleaseInput(key, runId, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at),
             new ReleaseOutcome(ReleaseStage.Promoted, "promoted", split, 9, "ab12"),
             new ApprovalDecision(true, "ana@example.com", "looks good", at, "teams", IdentityVerified: true),
             new CancelRequest("ops@example.com", "incident", at),
@@ -116,6 +117,7 @@ public class ReleaseWorkflowFunctionsTests
             new EvidenceRecord
             {
                 ReleaseId = key.InstanceId,
+                RunId = runId,
                 Sequence = 1,
                 Step = "gates",
                 RecordedAt = at,
@@ -134,6 +136,40 @@ public class ReleaseWorkflowFunctionsTests
             var back = serializer.Deserialize(BinaryData.FromString(json).ToStream(), contract.GetType(), CancellationToken.None);
             Assert.Equal(json, serializer.Serialize(back, contract.GetType()).ToString());
         });
+    }
+
+    [Fact]
+    public void WorkerSerializer_ReleaseInputAndEvidenceRecord_KeepTheRunId()
+    {
+        // The run id names the evidence chain: losing it between the orchestrator and the activity would file the
+        // records under no run at all.
+        var services = new ServiceCollection();
+        services.AddFunctionsWorkerCore();
+        using var provider = services.BuildServiceProvider();
+        var serializer = provider.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer!;
+        const string runId = "20251126T100000Z-3f9a1c2e";
+        var at = new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero);
+        var input = new ReleaseInput(new ReleaseKey("main.credit.scorer", 12, "prod"), runId, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at);
+        var record = new EvidenceRecord
+        {
+            ReleaseId = input.Key.InstanceId,
+            RunId = runId,
+            Sequence = 1,
+            Step = "gates",
+            RecordedAt = at,
+            Actor = "system",
+            Decision = "pass",
+            Summary = "all gates passed",
+            Policy = new PolicyStamp("medium", "1", "hash"),
+            Data = JsonSerializer.SerializeToElement(new { auc = 0.91 }),
+        };
+
+        var inputBack = (ReleaseInput)serializer.Deserialize(serializer.Serialize(input, typeof(ReleaseInput)).ToStream(), typeof(ReleaseInput), CancellationToken.None)!;
+        var recordBack = (EvidenceRecord)serializer.Deserialize(serializer.Serialize(record, typeof(EvidenceRecord)).ToStream(), typeof(EvidenceRecord), CancellationToken.None)!;
+
+        Assert.Equal(runId, inputBack.RunId);
+        Assert.Equal(runId, recordBack.RunId);
+        Assert.Equal(EvidenceChain.HashOf(record), EvidenceChain.HashOf(recordBack));
     }
 
     private static string? TriggerFor(Type type)

@@ -16,14 +16,16 @@ namespace MlopsFlows.Workflows.Tests.Releases;
 public sealed class ReleaseActivitiesTests
 {
     private const string ReleaseId = "release:main.credit.scorer:12:prod";
+    private const string RunId = "20250314T090000Z-3f9a1c2e";
     private const string Endpoint = "credit-scorer";
 
     private static readonly TaskActivityContext Context = new TestActivityContext();
     private static readonly JsonSerializerOptions NamedFloats = new() { NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 
-    private static EvidenceRecord Record(int sequence, string? previousHash, string decision = "pass") => new()
+    private static EvidenceRecord Record(int sequence, string? previousHash, string decision = "pass", string runId = RunId) => new()
     {
         ReleaseId = ReleaseId,
+        RunId = runId,
         Sequence = sequence,
         Step = "gates",
         RecordedAt = new DateTimeOffset(2025, 3, 14, 9, 0, sequence, TimeSpan.Zero),
@@ -47,7 +49,7 @@ public sealed class ReleaseActivitiesTests
 
         Assert.Equal(first, second);
         Assert.Equal(EvidenceChain.HashOf(record), first);
-        var chain = await store.ReadChainAsync(ReleaseId, CancellationToken.None);
+        var chain = await store.ReadChainAsync(ReleaseId, RunId, CancellationToken.None);
         Assert.Single(chain);
         Assert.Equal(1, store.Writes);
         Assert.True(EvidenceChain.Verify(chain).Intact);
@@ -66,7 +68,7 @@ public sealed class ReleaseActivitiesTests
         var second = await activity.RunAsync(Context, redelivered);
 
         Assert.Equal(first, second);
-        Assert.Single(await store.ReadChainAsync(ReleaseId, CancellationToken.None));
+        Assert.Single(await store.ReadChainAsync(ReleaseId, RunId, CancellationToken.None));
     }
 
     [Fact]
@@ -78,7 +80,7 @@ public sealed class ReleaseActivitiesTests
 
         await Assert.ThrowsAsync<EvidenceConflictException>(() => activity.RunAsync(Context, Record(1, null, decision: "fail")));
 
-        var stored = Assert.Single(await store.ReadChainAsync(ReleaseId, CancellationToken.None));
+        var stored = Assert.Single(await store.ReadChainAsync(ReleaseId, RunId, CancellationToken.None));
         Assert.Equal(first, stored.Hash);
     }
 
@@ -91,10 +93,32 @@ public sealed class ReleaseActivitiesTests
         head = await activity.RunAsync(Context, Record(2, head));
         await activity.RunAsync(Context, Record(3, head));
 
-        var entries = await store.ListAsync(ReleaseId, CancellationToken.None);
+        var entries = await store.ListAsync(ReleaseId, RunId, CancellationToken.None);
 
         Assert.Equal([1, 2, 3], entries.Select(e => e.Sequence));
-        Assert.True(EvidenceChain.Verify(await store.ReadChainAsync(ReleaseId, CancellationToken.None)).Intact);
+        Assert.True(EvidenceChain.Verify(await store.ReadChainAsync(ReleaseId, RunId, CancellationToken.None)).Intact);
+    }
+
+    [Fact]
+    public async Task RecordEvidence_SameSequenceInAnotherRun_KeepsBothChainsApart()
+    {
+        // A release run again after its history was purged starts at sequence 1 in a chain of its own.
+        const string laterRun = "20250315T090000Z-77aa00bb";
+        var store = new InMemoryEvidenceStore();
+        var activity = new RecordEvidence(store);
+        var first = await activity.RunAsync(Context, Record(1, null));
+        await activity.RunAsync(Context, Record(2, first));
+
+        var later = await activity.RunAsync(Context, Record(1, null, runId: laterRun));
+
+        Assert.NotEqual(first, later);
+        Assert.Equal(3, store.Writes);
+        Assert.Equal([RunId, laterRun], await store.ListRunsAsync(ReleaseId, CancellationToken.None));
+        Assert.Equal([1, 2], (await store.ListAsync(ReleaseId, RunId, CancellationToken.None)).Select(e => e.Sequence));
+        var laterChain = await store.ReadChainAsync(ReleaseId, laterRun, CancellationToken.None);
+        Assert.Equal(later, Assert.Single(laterChain).Hash);
+        Assert.Equal(laterRun, EvidenceChain.Parse(laterChain[0].Content.Span).RunId);
+        Assert.True(EvidenceChain.Verify(laterChain).Intact);
     }
 
     [Fact]

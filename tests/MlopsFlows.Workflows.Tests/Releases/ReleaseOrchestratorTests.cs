@@ -79,7 +79,7 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
         Assert.Equal(Approver, evidence[1].Actor);
         Assert.All(evidence, r => Assert.Equal(new PolicyStamp(policy.Id, policy.Version, policy.ContentHash), r.Policy));
         Assert.Equal(evidence.Count, outcome.EvidenceCount);
-        Assert.Equal((await host.Evidence.ReadChainAsync(release.Id, CancellationToken.None))[^1].Hash, outcome.EvidenceHead);
+        Assert.Equal((await host.Evidence.ReadChainAsync(release.Id, release.RunId, CancellationToken.None))[^1].Hash, outcome.EvidenceHead);
     }
 
     [Fact]
@@ -307,9 +307,53 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
         }
     }
 
+    [Fact]
+    public async Task RunAsync_AnyRun_StampsTheInputsRunIdOnEveryRecord()
+    {
+        var release = Arrange("stamped");
+        await StartAsync(release, Policy(requiresApproval: false, bakeTime: TimeSpan.Zero));
+
+        var outcome = await OutcomeAsync(release);
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        var chain = await host.Evidence.ReadChainAsync(release.Id, release.RunId, CancellationToken.None);
+        Assert.Equal(outcome.EvidenceCount, chain.Count);
+        Assert.All(chain, stored => Assert.Equal((release.Id, release.RunId), Identify(stored)));
+        Assert.Equal([release.RunId], await host.Evidence.ListRunsAsync(release.Id, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task RunAsync_ReleaseRunAgainAfterItsHistoryWasPurged_StartsAChainOfItsOwn()
+    {
+        // Same model, version and environment, so the same instance id and release id: only the run id tells them apart.
+        var first = Arrange("rerun", auc: 0.55);
+        await StartAsync(first, Policy());
+        Assert.Equal(ReleaseStage.GateFailed, (await OutcomeAsync(first)).Stage);
+        var firstChain = await host.Evidence.ReadChainAsync(first.Id, first.RunId, CancellationToken.None);
+        Assert.True((await host.Client.PurgeInstanceAsync(first.Id)).PurgedInstanceCount == 1, $"{first.Id} was not purged");
+
+        var second = first with { RunId = "20250315T090000Z-" + first.RunId[^8..] };
+        host.Registry.Register(second.Key.Model, Candidate, new Dictionary<string, double> { ["auc"] = 0.82, ["log_loss"] = 0.41 });
+        await StartAsync(second, Policy(requiresApproval: false, bakeTime: TimeSpan.Zero));
+        var outcome = await OutcomeAsync(second);
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        Assert.Equal([first.RunId, second.RunId], await host.Evidence.ListRunsAsync(first.Id, CancellationToken.None));
+        Assert.Equal(firstChain, await host.Evidence.ReadChainAsync(first.Id, first.RunId, CancellationToken.None));
+        var evidence = await VerifiedEvidenceAsync(second);
+        Assert.Equal(1, evidence[0].Sequence);
+        Assert.Null(evidence[0].PreviousHash);
+        Assert.Equal(outcome.EvidenceCount, evidence.Count);
+        Assert.Empty(evidence.Select(EvidenceChain.HashOf).Intersect(firstChain.Select(s => s.Hash)));
+    }
+
     private Release Arrange(string name, TrafficSplit? baseline = null, double auc = 0.82, Func<int, ServingMetrics>? telemetry = null)
     {
-        var release = new Release(new ReleaseKey($"main.credit.{name.Replace('-', '_')}", Candidate, "prod"), $"credit-{name}");
+        // A run id as the API makes them: start time, then random hex.
+        var release = new Release(
+            new ReleaseKey($"main.credit.{name.Replace('-', '_')}", Candidate, "prod"),
+            $"credit-{name}",
+            "20250314T090000Z-" + Guid.NewGuid().ToString("N")[..8]);
         host.Registry.Register(release.Key.Model, Candidate, new Dictionary<string, double> { ["auc"] = auc, ["log_loss"] = 0.41 });
         host.Registry.SetAlias(release.Key.Model, "champion", Champion);
         host.Serving.Seed(release.Endpoint, baseline ?? TrafficSplit.AllTo(Champion));
@@ -324,7 +368,7 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
     private Task<string> StartAsync(Release release, ReleasePolicy policy) =>
         host.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(ReleaseOrchestrator),
-            new ReleaseInput(release.Key, release.Endpoint, "ci@example.com", policy, ["mlflow-run:abc123"], RequestedAt),
+            new ReleaseInput(release.Key, release.RunId, release.Endpoint, "ci@example.com", policy, ["mlflow-run:abc123"], RequestedAt),
             new StartOrchestrationOptions(release.Id));
 
     private Task ApproveAsync(Release release) =>
@@ -372,17 +416,24 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
         Assert.Equal(Champion, host.Registry.AliasOf(release.Key.Model, "champion"));
     }
 
-    /// <summary>Reads the release's chain from the store, proves it intact, and returns its records.</summary>
+    /// <summary>Reads the run's chain from the store, proves it intact and its own, and returns its records.</summary>
     private async Task<List<EvidenceRecord>> VerifiedEvidenceAsync(Release release)
     {
-        var chain = await host.Evidence.ReadChainAsync(release.Id, CancellationToken.None);
+        var chain = await host.Evidence.ReadChainAsync(release.Id, release.RunId, CancellationToken.None);
         var check = EvidenceChain.Verify(chain);
         Assert.True(check.Intact, check.Reason);
         Assert.NotEmpty(chain);
+        Assert.All(chain, stored => Assert.Equal((release.Id, release.RunId), Identify(stored)));
         return [.. chain.Select(stored => EvidenceChain.Parse(stored.Content.Span))];
     }
 
-    private sealed record Release(ReleaseKey Key, string Endpoint)
+    private static (string ReleaseId, string RunId) Identify(StoredEvidence stored)
+    {
+        var record = EvidenceChain.Parse(stored.Content.Span);
+        return (record.ReleaseId, record.RunId);
+    }
+
+    private sealed record Release(ReleaseKey Key, string Endpoint, string RunId)
     {
         public string Id => Key.InstanceId;
     }
