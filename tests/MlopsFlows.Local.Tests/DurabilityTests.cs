@@ -6,6 +6,7 @@ using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Domain.Releases;
+using Xunit.Abstractions;
 
 namespace MlopsFlows.Local.Tests;
 
@@ -13,7 +14,7 @@ namespace MlopsFlows.Local.Tests;
 /// The release survives its host: killed (SIGKILL) while it waits for approval and again while an activity runs,
 /// a new host on the same storage finishes it under the same instance id, with no duplicate evidence or traffic change.
 /// </summary>
-public sealed class DurabilityTests : IAsyncLifetime
+public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const string Model = "main.durable.scorer";
     private const string Endpoint = "scorer-durable";
@@ -51,7 +52,7 @@ public sealed class DurabilityTests : IAsyncLifetime
         await using (hostA)
         {
             await WaitForApiAsync(apiA, hostA);
-            using var start = await apiA.PostAsJsonAsync("api/releases", new { model = Model, version = 2, environment = "prod", requestedBy = "job:train" });
+            using var start = await apiA.PostAsJsonAsync("api/releases", new { model = Model, version = 2, environment = "prod", requestedBy = "job:train", servingEndpoint = Endpoint });
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
             await UntilAsync(apiA, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, TimeSpan.FromSeconds(60), "it waits for approval", hostA);
             await hostA.KillAsync();
@@ -75,6 +76,7 @@ public sealed class DurabilityTests : IAsyncLifetime
                 "the canary config update is in progress",
                 hostB);
             Assert.True(restartedAt.Elapsed < ResumeWithin, $"the approval resumed the release {restartedAt.Elapsed} after the restart");
+            output.WriteLine($"host B: approval accepted and the canary activity running {restartedAt.Elapsed.TotalSeconds:F1} s after the restart");
             await hostB.KillAsync();
         }
 
@@ -88,6 +90,7 @@ public sealed class DurabilityTests : IAsyncLifetime
 
             Assert.Equal(ReleaseStage.Promoted, done.Outcome!.Stage);
             Assert.True(restartedAt.Elapsed < TimeSpan.FromSeconds(90), $"finished {restartedAt.Elapsed} after the restart");
+            output.WriteLine($"host C: interrupted activity re-run and release promoted {restartedAt.Elapsed.TotalSeconds:F1} s after the restart");
             Assert.Equal(
                 [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
                 done.Progress!.History.Select(h => h.Stage));
@@ -165,13 +168,19 @@ public sealed class DurabilityTests : IAsyncLifetime
     private static async Task<ReleaseDetail> UntilAsync(HttpClient api, Func<ReleaseDetail, bool> condition, TimeSpan timeout, string because, HostProcess host)
     {
         var deadline = DateTime.UtcNow + timeout;
-        ReleaseDetail? last = null;
+        var seen = new List<string>();
         while (DateTime.UtcNow < deadline)
         {
             using var response = await api.GetAsync($"api/releases/{ReleaseId}");
             if (response.IsSuccessStatusCode)
             {
-                last = await response.Content.ReadFromJsonAsync<ReleaseDetail>(ApiJson.Options);
+                var last = await response.Content.ReadFromJsonAsync<ReleaseDetail>(ApiJson.Options);
+                var state = $"{last?.RuntimeStatus}/{last?.Progress?.Stage}/{last?.Progress?.WaitingFor}";
+                if (seen.Count == 0 || seen[^1] != state)
+                {
+                    seen.Add(state);
+                }
+
                 if (last is not null && condition(last))
                 {
                     return last;
@@ -181,6 +190,6 @@ public sealed class DurabilityTests : IAsyncLifetime
             await Task.Delay(100);
         }
 
-        throw new TimeoutException($"{ReleaseId} did not reach the state where {because} within {timeout}; last: {last?.RuntimeStatus}/{last?.Progress?.Stage}/{last?.Progress?.WaitingFor}\n{host.Output}");
+        throw new TimeoutException($"{ReleaseId} did not reach the state where {because} within {timeout}; states seen: {string.Join(" → ", seen)}\n{host.Output}");
     }
 }

@@ -107,11 +107,11 @@ internal sealed class ReleaseRun
         }
 
         var deadline = context.CurrentUtcDateTime + input.Policy.ApprovalTimeout;
+        SetStatus(waitingFor: "approval decision", waitingUntil: deadline);
         await context.CallActivityAsync<bool>(
             nameof(NotifyApprovers),
             new ApprovalRequest(Key.InstanceId, Key.Model, Key.Version, Key.Environment, input.RequestedBy, input.Policy.RiskTier, deadline, gates.Checks.Select(c => c.Reason).ToArray()),
             Retried);
-        SetStatus(waitingFor: "approval decision", waitingUntil: deadline);
 
         using var timerCancellation = new CancellationTokenSource();
         var decision = context.WaitForExternalEvent<ApprovalDecision>(ReleaseEvents.Decision);

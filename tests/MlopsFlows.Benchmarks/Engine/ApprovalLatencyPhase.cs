@@ -7,8 +7,27 @@ using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Benchmarks.Engine;
 
-/// <summary>What phase (b) measured, each from just before the decision POST (T0).</summary>
+/// <summary>
+/// How a decision reaches the engine. <see cref="SameInstance"/>: the local host as shipped, its API's Durable client on
+/// the worker's own orchestration-service instance, which wakes the worker's queue poller when it enqueues (so the
+/// polling interval hardly matters). <see cref="OtherInstance"/>: the API's client on a second instance over the same task
+/// hub, as when the HTTP trigger runs on another Functions instance than the one that owns the release's partition: the
+/// worker sees the decision on its next poll. That path is measured on an idle engine (each decision sent once the
+/// previous release has ended and the pollers have had time to back off to the longest interval): the worst case, and
+/// the usual one, since approvals come long after a release started waiting.
+/// </summary>
+internal sealed record DecisionPath(string Key, string Title, bool ClientOnOtherInstance, bool IdleBeforeEachDecision)
+{
+    public static readonly DecisionPath SameInstance = new(
+        "same", "the worker's own instance (local host as shipped)", ClientOnOtherInstance: false, IdleBeforeEachDecision: false);
+
+    public static readonly DecisionPath OtherInstance = new(
+        "other", "another instance, engine idle (separate client, e.g. Functions scale-out)", ClientOnOtherInstance: true, IdleBeforeEachDecision: true);
+}
+
+/// <summary>What phase (b) measured for one decision path, each from just before the decision POST (T0).</summary>
 internal sealed record ApprovalLatencyResult(
+    DecisionPath Path,
     int Approvals,
     int Concurrency,
     LatencySummary DecisionAnswered,
@@ -24,26 +43,27 @@ internal sealed record ApprovalLatencyResult(
 /// </summary>
 internal static class ApprovalLatencyPhase
 {
-    private const string ReleasePrefix = "release:bench.approval.";
     private const string WaitingForDecision = "approval decision";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<ApprovalLatencyResult> RunAsync(
-        BenchHost host, DatabricksSimulator simulator, StepProbe probe, EngineBenchOptions options, CancellationToken cancellationToken)
+        BenchHost host, DatabricksSimulator simulator, StepProbe probe, EngineBenchOptions options, DecisionPath path, CancellationToken cancellationToken)
     {
         var count = options.Approvals;
         var deadline = TimeSpan.FromSeconds(120 + (count * 3));
         var problems = new ConcurrentQueue<string>();
 
-        BenchConsole.Say("(b) warming up: one release approved end to end…");
-        var warm = BenchModel.Seed(simulator, "warmupapproval", "v", 1)[0];
+        BenchConsole.Say($"(b) decisions through {path.Title}; warming up: one release approved end to end…");
+        var warmingUp = Stopwatch.GetTimestamp();
+        var warm = BenchModel.Seed(simulator, "warmup" + path.Key, "w" + path.Key, 1)[0];
         var warmId = await host.StartReleaseAsync(warm, cancellationToken);
         await WaitUntilAllAwaitApprovalAsync(host, [warmId], deadline, cancellationToken);
         await host.ApproveAsync(warmId, cancellationToken);
         await probe.TrafficSetAsync(warm.Endpoint).WaitAsync(StepTimeout, cancellationToken);
         await Instances.WaitUntilEndedAsync(host.Client, warmId, 1, TimeSpan.FromMinutes(2), cancellationToken);
+        BenchConsole.Say($"    warmed up in {Stopwatch.GetElapsedTime(warmingUp).TotalSeconds:F1} s");
 
-        var models = BenchModel.Seed(simulator, "approval", "a", count);
+        var models = BenchModel.Seed(simulator, "approval" + path.Key, path.Key, count);
         BenchConsole.Say($"(b) starting {count} releases that need an approval…");
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.StartConcurrency, CancellationToken = cancellationToken };
         var releases = new ConcurrentDictionary<BenchModel, string>();
@@ -67,10 +87,17 @@ internal static class ApprovalLatencyPhase
                 answered.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
                 try
                 {
-                    var recorded = await probe.ApprovalRecordedAsync(id).WaitAsync(StepTimeout, ct);
+                    var recorded = await probe.EvidenceWrittenAsync(id, "approval").WaitAsync(StepTimeout, ct);
                     firstActivity.Add(Stopwatch.GetElapsedTime(t0, recorded).TotalMilliseconds);
                     var set = await probe.TrafficSetAsync(model.Endpoint).WaitAsync(StepTimeout, ct);
                     trafficSet.Add(Stopwatch.GetElapsedTime(t0, set).TotalMilliseconds);
+                    if (path.IdleBeforeEachDecision)
+                    {
+                        // The release's last activity, then long enough for every poller to back off to its longest
+                        // interval (50 ms doubling: 1 s for a 0.5 s cap, under 2 s for 1 s).
+                        await probe.EvidenceWrittenAsync(id, "outcome").WaitAsync(StepTimeout, ct);
+                        await Task.Delay(2 * options.Polling, ct);
+                    }
                 }
                 catch (TimeoutException)
                 {
@@ -80,8 +107,9 @@ internal static class ApprovalLatencyPhase
         var approvingElapsed = Stopwatch.GetElapsedTime(approving);
         BenchConsole.Say($"    {count} approvals done in {approvingElapsed.TotalSeconds:F1} s; waiting for the releases to end…");
 
-        await Instances.WaitUntilEndedAsync(host.Client, ReleasePrefix, count, deadline, cancellationToken);
-        foreach (var release in await Instances.ReadAsync(host.Client, ReleasePrefix, cancellationToken))
+        var releasePrefix = $"release:bench.approval{path.Key}.";
+        await Instances.WaitUntilEndedAsync(host.Client, releasePrefix, count, deadline, cancellationToken);
+        foreach (var release in await Instances.ReadAsync(host.Client, releasePrefix, cancellationToken))
         {
             var outcome = release.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? release.ReadOutputAs<ReleaseOutcome>() : null;
             if (outcome?.Stage != ReleaseStage.Promoted)
@@ -91,6 +119,7 @@ internal static class ApprovalLatencyPhase
         }
 
         return new ApprovalLatencyResult(
+            path,
             count,
             options.ApprovalConcurrency,
             LatencySummary.Of(answered),

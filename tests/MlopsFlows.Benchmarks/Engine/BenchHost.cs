@@ -3,8 +3,10 @@ using System.Net.Http.Json;
 using DurableTask.Core;
 using Grpc.Net.Client;
 using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.DevServices.Databricks;
@@ -46,8 +48,20 @@ internal sealed class BenchHost : IAsyncDisposable
     /// <summary>The orchestration service itself, for what the gRPC client does not expose (instance history).</summary>
     public IOrchestrationServiceClient Engine => Host.App.Services.GetRequiredService<IOrchestrationServiceClient>();
 
+    /// <param name="clientOnOtherInstance">
+    /// Give the API's Durable client its own orchestration-service instance over the same task hub (the sidecar serves
+    /// client calls through whatever <see cref="IOrchestrationServiceClient"/> is registered), so what it enqueues does not
+    /// wake the worker's pollers: as when a decision arrives at another Functions instance, or at a separate API process.
+    /// </param>
     public static async Task<BenchHost> StartAsync(
-        AzuriteProcess azurite, DatabricksSimulator simulator, string taskHub, bool requiresApproval, EngineBenchOptions options, StepProbe probe, CancellationToken cancellationToken)
+        AzuriteProcess azurite,
+        DatabricksSimulator simulator,
+        string taskHub,
+        bool requiresApproval,
+        bool clientOnOtherInstance,
+        EngineBenchOptions options,
+        StepProbe probe,
+        CancellationToken cancellationToken)
     {
         string[] settings =
         [
@@ -64,7 +78,23 @@ internal sealed class BenchHost : IAsyncDisposable
             "--MlopsFlows:Releases:BakeTime=00:00:00",
             .. options.HostArguments,
         ];
-        var host = await LocalHost.StartAsync(LocalHost.ReadConfiguration(settings), BaselineTasks.Register, probe.Install, cancellationToken);
+        var configuration = LocalHost.ReadConfiguration(settings);
+        var otherInstance = clientOnOtherInstance
+            ? await LocalDurableEngine.CreateOrchestrationServiceAsync(
+                configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions(), azurite.ConnectionString)
+            : null;
+        var host = await LocalHost.StartAsync(
+            configuration,
+            BaselineTasks.Register,
+            services =>
+            {
+                probe.Install(services);
+                if (otherInstance is not null)
+                {
+                    services.AddSingleton<IOrchestrationServiceClient>(otherInstance);
+                }
+            },
+            cancellationToken);
 
         // LocalHost starts the Durable worker before Kestrel listens on the sidecar port: when the worker connects first,
         // the shared channel sits in reconnect backoff (about a second) and API calls meanwhile fail with Unavailable.
@@ -109,6 +139,15 @@ internal sealed class BenchHost : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Api.Dispose();
+
+        // The worker is registered (so started) before the web server, and so stopped after it: Kestrel then waits for
+        // the worker's open work-item stream until LocalHost's 10 s grace runs out. Stopping the worker first ends the
+        // stream, and the host stops at once.
+        foreach (var worker in Host.App.Services.GetServices<IHostedService>().OfType<DurableTaskWorker>())
+        {
+            await worker.StopAsync(CancellationToken.None);
+        }
+
         await Host.DisposeAsync();
     }
 

@@ -8,7 +8,8 @@ namespace MlopsFlows.Benchmarks.Engine;
 /// <summary>
 /// The engine bench: on one Azurite (in memory, free ports) and one in-process Databricks simulator (config updates
 /// live at once), (a) release and bare-orchestration throughput on one local host, then (b) approval-to-next-step
-/// latency on a second local host whose policy requires approval (a separate task hub on the same Azurite).
+/// latency on local hosts whose policy requires approval (own task hubs on the same Azurite), once for each
+/// <see cref="DecisionPath"/>.
 /// </summary>
 internal static class EngineBench
 {
@@ -33,7 +34,8 @@ internal static class EngineBench
         await using var simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions { ConfigUpdateDelay = TimeSpan.Zero }, cancellationToken);
         var probe = new StepProbe();
 
-        var throughputHost = await BenchHost.StartAsync(azurite, simulator, "benchthroughput", requiresApproval: false, options, probe, cancellationToken);
+        var throughputHost = await BenchHost.StartAsync(
+            azurite, simulator, "benchthroughput", requiresApproval: false, clientOnOtherInstance: false, options, probe, cancellationToken);
         run = run with { EngineSettings = throughputHost.EngineSettings };
         ThroughputResult throughput;
         try
@@ -45,25 +47,29 @@ internal static class EngineBench
             await StopAsync(throughputHost);
         }
 
-        // Phase (b) needs a policy that requires approval; the policy overrides are fixed per host, so it gets its own
-        // host (and task hub) on the same Azurite, started once the first one has stopped.
-        var approvalHost = await BenchHost.StartAsync(azurite, simulator, "benchapproval", requiresApproval: true, options, probe, cancellationToken);
-        ApprovalLatencyResult latency;
-        try
+        // Phase (b) needs a policy that requires approval; the policy overrides are fixed per host, so each decision
+        // path gets its own host (and task hub) on the same Azurite, started once the previous one has stopped.
+        var latencies = new List<ApprovalLatencyResult>();
+        foreach (var path in new[] { DecisionPath.SameInstance, DecisionPath.OtherInstance })
         {
-            latency = await ApprovalLatencyPhase.RunAsync(approvalHost, simulator, probe, options, cancellationToken);
-        }
-        finally
-        {
-            await StopAsync(approvalHost);
+            var approvalHost = await BenchHost.StartAsync(
+                azurite, simulator, "benchapproval" + path.Key, requiresApproval: true, path.ClientOnOtherInstance, options, probe, cancellationToken);
+            try
+            {
+                latencies.Add(await ApprovalLatencyPhase.RunAsync(approvalHost, simulator, probe, options, path, cancellationToken));
+            }
+            finally
+            {
+                await StopAsync(approvalHost);
+            }
         }
 
-        var report = EngineReport.Markdown(run, throughput, latency);
+        var report = EngineReport.Markdown(run, throughput, latencies);
         Console.WriteLine();
         Console.WriteLine(report);
         var file = EngineReport.Write(run, report);
         BenchConsole.Say($"written to {file}");
-        return throughput.Problems.Count + latency.Problems.Count == 0 ? 0 : 1;
+        return throughput.Problems.Count + latencies.Sum(l => l.Problems.Count) == 0 ? 0 : 1;
     }
 
     private static async Task StopAsync(BenchHost host)

@@ -8,7 +8,7 @@ internal static class EngineReport
 {
     private static readonly TimeSpan LatencyGoal = TimeSpan.FromSeconds(1);
 
-    public static string Markdown(EngineRun run, ThroughputResult a, ApprovalLatencyResult b)
+    public static string Markdown(EngineRun run, ThroughputResult a, IReadOnlyList<ApprovalLatencyResult> b)
     {
         var o = run.Options;
         var text = new StringBuilder();
@@ -29,23 +29,31 @@ internal static class EngineReport
         Line(text);
         Line(text, $"One release costs **{F1(a.ReleaseCostInBare)} bare orchestrations** of engine time. Activities and episodes are counted in each instance's stored history (TaskScheduled, OrchestratorStarted).");
         Line(text);
-        var pace = b.Concurrency == 1
+        var concurrency = b.Count > 0 ? b[0].Concurrency : o.ApprovalConcurrency;
+        var pace = concurrency == 1
             ? "one at a time (the next decision is sent once the previous release has entered SetServingTraffic)"
-            : $"{b.Concurrency} in flight at once";
-        Line(text, $"**(b) Approval latency.** {b.Approvals} releases waiting for approval (idle at the decision: approvers notified), approved over the HTTP API {pace}; each time measured from just before `POST /api/releases/{{id}}/decisions` (Stopwatch; nearest-rank percentiles; {Seconds(b.ApprovingElapsed)} s for all approvals).");
+            : $"{concurrency} in flight at once";
+        Line(text, $"**(b) Approval latency.** Per decision path, {o.Approvals} releases waiting for approval (approvers notified, the orchestration idle at the decision), approved over the HTTP API {pace}; each time measured from just before `POST /api/releases/{{id}}/decisions` (Stopwatch; nearest-rank percentiles).");
         Line(text);
         Table(
             text,
-            ["from the decision POST until", "n", "p50 ms", "p90 ms", "p99 ms", "max ms"],
+            ["decision reaches the engine through", "from the decision POST until", "n", "p50 ms", "p90 ms", "p99 ms", "max ms"],
             [
-                Row("the POST is answered (202)", b.DecisionAnswered),
-                Row("first activity entered (approval evidence write)", b.FirstActivity),
-                Row("`SetServingTraffic` entered (`IServingEndpoints.SetTrafficAsync`)", b.TrafficSet),
+                .. b.SelectMany(r => new[]
+                {
+                    Row(r.Path.Title, "the POST is answered (202)", r.DecisionAnswered),
+                    Row(r.Path.Title, "first activity entered (approval evidence write)", r.FirstActivity),
+                    Row(r.Path.Title, "`SetServingTraffic` entered", r.TrafficSet),
+                }),
             ]);
         Line(text);
-        var met = b.TrafficSet.Count == b.Approvals && b.TrafficSet.P99 < LatencyGoal.TotalMilliseconds;
-        Line(text, $"Goal (approval → next serving step p99 under {Seconds(LatencyGoal)} s): **{(met ? "met" : "not met")}** at MaxQueuePollingInterval {Seconds(o.Polling)} s (p99 {F0(b.TrafficSet.P99)} ms).");
-        var problems = a.Problems.Concat(b.Problems).ToList();
+        foreach (var r in b)
+        {
+            var met = r.TrafficSet.Count == r.Approvals && r.TrafficSet.P99 < LatencyGoal.TotalMilliseconds;
+            Line(text, $"- Goal, approval → `SetServingTraffic` p99 under {Seconds(LatencyGoal)} s, through {r.Path.Title}: **{(met ? "met" : "not met")}** (p99 {F0(r.TrafficSet.P99)} ms; {F1(r.ApprovingElapsed.TotalSeconds)} s for all approvals).");
+        }
+
+        var problems = a.Problems.Concat(b.SelectMany(r => r.Problems)).ToList();
         if (problems.Count > 0)
         {
             Line(text);
@@ -83,18 +91,22 @@ internal static class EngineReport
         return Directory.GetCurrentDirectory();
     }
 
-    private static string[] Row(string label, LatencySummary s) => [label, Int(s.Count), F0(s.P50), F0(s.P90), F0(s.P99), F0(s.Max)];
+    private static string[] Row(string path, string until, LatencySummary s) => [path, until, Int(s.Count), F0(s.P50), F0(s.P90), F0(s.P99), F0(s.Max)];
 
     private static void Table(StringBuilder text, string[] header, string[][] rows)
     {
         var widths = header.Select((h, i) => rows.Select(r => r[i].Length).Prepend(h.Length).Max()).ToArray();
         Line(text, "| " + string.Join(" | ", header.Select((h, i) => h.PadRight(widths[i]))) + " |");
-        Line(text, "| " + string.Join(" | ", widths.Select((w, i) => i == 0 ? new string('-', w) : new string('-', w - 1) + ":")) + " |");
+        Line(text, "| " + string.Join(" | ", widths.Select((w, i) => IsNumeric(rows, i) ? new string('-', w - 1) + ":" : new string('-', w))) + " |");
         foreach (var row in rows)
         {
-            Line(text, "| " + string.Join(" | ", row.Select((cell, i) => i == 0 ? cell.PadRight(widths[i]) : cell.PadLeft(widths[i]))) + " |");
+            Line(text, "| " + string.Join(" | ", row.Select((cell, i) => IsNumeric(rows, i) ? cell.PadLeft(widths[i]) : cell.PadRight(widths[i]))) + " |");
         }
     }
+
+    // A column of figures is right-aligned; a column of words is left-aligned.
+    private static bool IsNumeric(string[][] rows, int column) =>
+        rows.All(r => r[column].Length > 0 && (char.IsAsciiDigit(r[column][0]) || r[column] == "–"));
 
     private static void Line(StringBuilder text, string line = "") => text.Append(line).Append('\n');
 

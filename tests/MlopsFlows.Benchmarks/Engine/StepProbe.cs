@@ -11,12 +11,13 @@ namespace MlopsFlows.Benchmarks.Engine;
 /// <summary>
 /// Stopwatch timestamps of the moments the latency phase measures to, taken inside the activities by wrapping the
 /// ports they call: the first <see cref="IServingEndpoints.SetTrafficAsync"/> per serving endpoint (each release has
-/// its own), and the first write of a release's "approval" evidence (the first activity after a decision).
+/// its own), and the first write of each evidence step of a release ("approval" is the first activity after a decision,
+/// "outcome" the last of a release).
 /// </summary>
 internal sealed class StepProbe
 {
     private readonly FirstSightings trafficSet = new();
-    private readonly FirstSightings approvalRecorded = new();
+    private readonly FirstSightings evidenceWritten = new();
 
     /// <summary>Wraps the ports in a host's services; the wrapped ports behave exactly as before.</summary>
     public void Install(IServiceCollection services)
@@ -30,9 +31,9 @@ internal sealed class StepProbe
         }));
         services.Decorate<IEvidenceStore>(inner => EntryProxy<IEvidenceStore>.Wrap(inner, (method, args) =>
         {
-            if (method.Name == nameof(IEvidenceStore.AppendAsync) && args?[0] is EvidenceRecord { Step: "approval" } record)
+            if (method.Name == nameof(IEvidenceStore.AppendAsync) && args?[0] is EvidenceRecord record)
             {
-                approvalRecorded.See(record.ReleaseId, Stopwatch.GetTimestamp());
+                evidenceWritten.See(EvidenceKey(record.ReleaseId, record.Step), Stopwatch.GetTimestamp());
             }
         }));
     }
@@ -40,8 +41,10 @@ internal sealed class StepProbe
     /// <summary>When <paramref name="endpoint"/>'s traffic was first set (a Stopwatch timestamp).</summary>
     public Task<long> TrafficSetAsync(string endpoint) => trafficSet.WhenSeen(endpoint);
 
-    /// <summary>When the release's approval evidence was first written (a Stopwatch timestamp).</summary>
-    public Task<long> ApprovalRecordedAsync(string releaseId) => approvalRecorded.WhenSeen(releaseId);
+    /// <summary>When the release's evidence of <paramref name="step"/> (e.g. "approval") was first written (a Stopwatch timestamp).</summary>
+    public Task<long> EvidenceWrittenAsync(string releaseId, string step) => evidenceWritten.WhenSeen(EvidenceKey(releaseId, step));
+
+    private static string EvidenceKey(string releaseId, string step) => releaseId + "\n" + step;
 
     private sealed class FirstSightings
     {
