@@ -93,7 +93,9 @@ public static class EvidenceChain
     /// Re-checks a release's chain in sequence order: each record's bytes must hash to the hash it was filed under,
     /// sequences must run 1, 2, 3 … without gaps, and each record must name its predecessor's hash.
     /// </summary>
-    public static ChainCheck Verify(IReadOnlyList<StoredEvidence> records)
+    /// <param name="releaseId">When given, every record must belong to this release…</param>
+    /// <param name="runId">…and to this run, so rows copied from another chain are caught.</param>
+    public static ChainCheck Verify(IReadOnlyList<StoredEvidence> records, string? releaseId = null, string? runId = null)
     {
         string? previousHash = null;
         for (var i = 0; i < records.Count; i++)
@@ -124,6 +126,11 @@ public static class EvidenceChain
             if (record.Sequence != stored.Sequence)
             {
                 return new ChainCheck(false, stored.Sequence, $"record {stored.Sequence} says it is record {record.Sequence}");
+            }
+
+            if ((releaseId is not null && record.ReleaseId != releaseId) || (runId is not null && record.RunId != runId))
+            {
+                return new ChainCheck(false, stored.Sequence, $"record {stored.Sequence} belongs to {record.ReleaseId} run {record.RunId}, not to this chain");
             }
 
             if (!string.Equals(record.PreviousHash, previousHash, StringComparison.Ordinal))

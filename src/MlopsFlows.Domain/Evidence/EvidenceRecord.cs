@@ -22,6 +22,10 @@ public sealed record EvidenceRecord
     /// </summary>
     public required string RunId { get; init; }
 
+    /// <summary>Run ids are letters, digits and '-', 1 to 64 characters: safe in storage keys and URLs.</summary>
+    public static bool IsValidRunId(string? runId) =>
+        !string.IsNullOrEmpty(runId) && runId.Length <= 64 && runId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-');
+
     /// <summary>1-based position in the release's chain.</summary>
     public required int Sequence { get; init; }
 

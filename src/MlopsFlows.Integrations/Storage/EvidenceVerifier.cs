@@ -14,7 +14,7 @@ public sealed class EvidenceVerifier(IEvidenceStore store, ILogger<EvidenceVerif
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(releaseId);
         var chain = await store.ReadChainAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
-        return Check(releaseId, chain);
+        return Check(releaseId, runId, chain);
     }
 
     /// <summary>Every run of the release that wrote evidence, each checked on its own; empty when there is none.</summary>
@@ -25,15 +25,15 @@ public sealed class EvidenceVerifier(IEvidenceStore store, ILogger<EvidenceVerif
         foreach (var runId in await store.ListRunsAsync(releaseId, cancellationToken).ConfigureAwait(false))
         {
             var chain = await store.ReadChainAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
-            checks.Add(new RunCheck(runId, chain.Count, Check(releaseId, chain)));
+            checks.Add(new RunCheck(runId, chain.Count, Check(releaseId, runId, chain)));
         }
 
         return checks;
     }
 
-    private ChainCheck Check(string releaseId, IReadOnlyList<StoredEvidence> chain)
+    private ChainCheck Check(string releaseId, string runId, IReadOnlyList<StoredEvidence> chain)
     {
-        var check = EvidenceChain.Verify(chain);
+        var check = EvidenceChain.Verify(chain, releaseId, runId);
         if (check.Intact)
         {
             Log.ChainIntact(logger, releaseId, chain.Count);

@@ -78,7 +78,7 @@ public static class TableKeys
     public static void ThrowIfNotRunId(string runId)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(runId);
-        if (runId.Length > 64 || !runId.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
+        if (!Domain.Evidence.EvidenceRecord.IsValidRunId(runId))
         {
             throw new ArgumentException($"'{runId}' is not a run id: letters, digits and '-' only, at most 64.", nameof(runId));
         }

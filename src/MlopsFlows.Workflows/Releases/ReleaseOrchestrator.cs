@@ -13,6 +13,12 @@ public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, Release
 {
     public override async Task<ReleaseOutcome> RunAsync(TaskOrchestrationContext context, ReleaseInput input)
     {
+        if (!Domain.Evidence.EvidenceRecord.IsValidRunId(input.RunId))
+        {
+            // Evidence could not be stored under this run id; refuse before anything is read or changed.
+            throw new ArgumentException($"Release {input.Key.InstanceId} has no valid run id ('{input.RunId}').", nameof(input));
+        }
+
         var release = new ReleaseRun(context, input);
         var cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEvents.Cancel);
 

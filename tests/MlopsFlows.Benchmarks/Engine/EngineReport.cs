@@ -31,7 +31,7 @@ internal static class EngineReport
         Line(text);
         var concurrency = b.Count > 0 ? b[0].Concurrency : o.ApprovalConcurrency;
         var pace = concurrency == 1
-            ? "one at a time (the next decision is sent once the previous release has entered SetServingTraffic)"
+            ? "one at a time (the next decision is sent once the previous release has entered SetServingTraffic; on the idle-engine path, once the previous release has ended and 2 × MaxQueuePollingInterval has passed)"
             : $"{concurrency} in flight at once";
         Line(text, $"**(b) Approval latency.** Per decision path, {o.Approvals} releases waiting for approval (approvers notified, the orchestration idle at the decision), approved over the HTTP API {pace}; each time measured from just before `POST /api/releases/{{id}}/decisions` (Stopwatch; nearest-rank percentiles).");
         Line(text);

@@ -194,6 +194,49 @@ public class EvidenceChainTests
     }
 
     [Fact]
+    public void Verify_ChainCopiedFromAnotherRun_NamesTheFirstRecordAsForeign()
+    {
+        var chain = Chain(3);
+
+        var check = EvidenceChain.Verify(chain, ReleaseId, "20250401T000000Z-00000000");
+
+        Assert.False(check.Intact);
+        Assert.Equal(1, check.FirstBrokenSequence);
+        Assert.Contains("not to this chain", check.Reason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Verify_ChainOfAnotherRelease_NamesTheFirstRecordAsForeign()
+    {
+        var check = EvidenceChain.Verify(Chain(2), "release:main.credit.scorer:13:prod", RunId);
+
+        Assert.False(check.Intact);
+        Assert.Equal(1, check.FirstBrokenSequence);
+    }
+
+    [Fact]
+    public void Verify_ChainOfItsOwnReleaseAndRun_IsIntact() =>
+        Assert.True(EvidenceChain.Verify(Chain(4), ReleaseId, RunId).Intact);
+
+    [Theory]
+    [InlineData("20250314T092653Z-3f9a1c2e", true)]
+    [InlineData("run-1", true)]
+    [InlineData("", false)]
+    [InlineData(null, false)]
+    [InlineData("run_1", false)]
+    [InlineData("run.1", false)]
+    [InlineData("run/1", false)]
+    public void IsValidRunId_Candidates_AcceptsOnlyLettersDigitsAndDashes(string? runId, bool valid) =>
+        Assert.Equal(valid, EvidenceRecord.IsValidRunId(runId));
+
+    [Fact]
+    public void IsValidRunId_LongerThan64_IsRefused()
+    {
+        Assert.True(EvidenceRecord.IsValidRunId(new string('a', 64)));
+        Assert.False(EvidenceRecord.IsValidRunId(new string('a', 65)));
+    }
+
+    [Fact]
     public void Verify_IntactChain_PassesAndNamesTheHead()
     {
         var chain = Chain(6);
