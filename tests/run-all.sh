@@ -14,11 +14,13 @@ trap 'rm -f "$log"' EXIT
 status=0
 dotnet test MlopsFlows.sln -c Release --no-build --logger "console;verbosity=normal" 2>&1 | tee "$log" || status=$?
 
-# dotnet test prints one "Passed!/Failed!  - Failed: F, Passed: P, Skipped: S, Total: T" line per test project.
-read -r passed failed skipped < <(grep -E '(Passed|Failed)! +- Failed: ' "$log" \
-  | sed -E 's/.*Failed: +([0-9]+), Passed: +([0-9]+), Skipped: +([0-9]+).*/\2 \1 \3/' \
-  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+# With normal verbosity dotnet test closes each test project with "Total tests: T", "Passed: P", "Failed: F", "Skipped: S" lines.
+count() { { grep -E "^ +$1: +[0-9]+$" "$log" || true; } | awk '{n+=$2} END {print n+0}'; }
+passed="$(count Passed)"
+failed="$(count Failed)"
+skipped="$(count Skipped)"
+aborted="$(grep -c 'Test Run Aborted' "$log" || true)"
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
-if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$passed" -eq 0 ]; then
+if [ "$status" -ne 0 ] || [ "$failed" -ne 0 ] || [ "$aborted" -ne 0 ] || [ "$passed" -eq 0 ]; then
   exit 1
 fi

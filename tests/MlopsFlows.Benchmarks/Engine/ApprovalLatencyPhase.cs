@@ -84,7 +84,13 @@ internal static class ApprovalLatencyPhase
                 var id = releases[model];
                 var t0 = Stopwatch.GetTimestamp();
                 await host.ApproveAsync(id, ct);
-                answered.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+                var answer = Stopwatch.GetElapsedTime(t0);
+                answered.Add(answer.TotalMilliseconds);
+                if (answer > TimeSpan.FromSeconds(1))
+                {
+                    BenchConsole.Say($"    ! the decision POST for {id} took {answer.TotalSeconds:F1} s");
+                }
+
                 try
                 {
                     var recorded = await probe.EvidenceWrittenAsync(id, "approval").WaitAsync(StepTimeout, ct);

@@ -45,7 +45,7 @@ internal sealed class BenchHost : IAsyncDisposable
 
     public DurableTaskClient Client => Host.App.Services.GetRequiredService<DurableTaskClient>();
 
-    /// <summary>The orchestration service itself, for what the gRPC client does not expose (instance history).</summary>
+    /// <summary>The orchestration-service client the sidecar serves, for what the gRPC client does not expose (instance history).</summary>
     public IOrchestrationServiceClient Engine => Host.App.Services.GetRequiredService<IOrchestrationServiceClient>();
 
     /// <param name="clientOnOtherInstance">

@@ -33,6 +33,7 @@ internal static class EngineBench
         await using var azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), cancellationToken);
         await using var simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions { ConfigUpdateDelay = TimeSpan.Zero }, cancellationToken);
         var probe = new StepProbe();
+        await using var stalls = new StallMonitor();
 
         var throughputHost = await BenchHost.StartAsync(
             azurite, simulator, "benchthroughput", requiresApproval: false, clientOnOtherInstance: false, options, probe, cancellationToken);

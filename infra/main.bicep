@@ -1,0 +1,306 @@
+// The Azure resources of MlopsFlows as the code stands: the Functions app (isolated worker, Durable Task on Azure
+// Storage) on a Flex Consumption plan, its runtime storage, the evidence storage (WORM container + index table) and
+// monitoring. No secrets anywhere: the app reaches both storage accounts and Databricks with its managed identity.
+targetScope = 'resourceGroup'
+
+@description('Azure region of every resource. Flex Consumption is not offered in every region: pick one that has it.')
+param location string = resourceGroup().location
+
+@description('Short prefix of every resource name: 3 to 11 lower-case letters or digits (storage account names allow nothing else).')
+@minLength(3)
+@maxLength(11)
+param namePrefix string
+
+@description('URL of the Databricks workspace, e.g. https://adb-1234567890123456.7.azuredatabricks.net (MlopsFlows:Databricks:WorkspaceUrl).')
+@minLength(9)
+param databricksWorkspaceUrl string
+
+@description('Days every evidence blob stays write-once-read-many after it is written (container time-based retention). Default 2555 days, about 7 years.')
+@minValue(1)
+@maxValue(146000)
+param evidenceRetentionDays int = 2555
+
+@description('Risk tier of a release whose request names none (MlopsFlows:Releases:DefaultRiskTier).')
+@allowed([
+  'low'
+  'medium'
+  'high'
+])
+param defaultRiskTier string = 'medium'
+
+// Names: the prefix plus a hash of the resource group, so a redeployment to the same group finds the same resources.
+var suffix = uniqueString(resourceGroup().id)
+var runtimeStorageName = take('${namePrefix}run${suffix}', 24)
+var evidenceStorageName = take('${namePrefix}evd${suffix}', 24)
+var functionAppName = 'func-${namePrefix}-${suffix}'
+
+// Flex Consumption pulls the app package from this container of the runtime account, with the app's identity.
+var deploymentContainerName = 'app-package'
+
+// The app's defaults (EvidenceStorageOptions): the WORM container and the index table.
+var evidenceContainerName = 'evidence'
+var evidenceTableName = 'EvidenceIndex'
+
+// Roles of the app's identity, built-in role definitions (the same GUID in every tenant).
+// Durable Functions with an identity needs blobs (leases, large messages), queues (control and work items) and
+// tables (history, instances) on the runtime account; Blob Data Owner also covers the host's own containers and the
+// Flex Consumption deployment package.
+var runtimeRoles = [
+  {
+    name: 'Storage Blob Data Owner'
+    id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
+  }
+  {
+    name: 'Storage Queue Data Contributor'
+    id: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
+  }
+  {
+    name: 'Storage Table Data Contributor'
+    id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  }
+]
+
+// The evidence store writes blobs and index rows and creates its container and table when they are missing.
+var evidenceRoles = [
+  {
+    name: 'Storage Blob Data Contributor'
+    id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+  }
+  {
+    name: 'Storage Table Data Contributor'
+    id: '0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3'
+  }
+]
+
+resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2026-03-01' = {
+  name: 'log-${namePrefix}-${suffix}'
+  location: location
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: 30
+  }
+}
+
+resource appInsights 'Microsoft.Insights/components@2020-02-02' = {
+  name: 'appi-${namePrefix}-${suffix}'
+  location: location
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+  }
+}
+
+// Runtime storage: the Functions host and the Durable task hub (queues, tables, blobs). Identity only, no keys.
+resource runtimeStorage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
+  name: runtimeStorageName
+  location: location
+  sku: {
+    name: 'Standard_LRS'
+  }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowCrossTenantReplication: false
+  }
+}
+
+resource runtimeBlobs 'Microsoft.Storage/storageAccounts/blobServices@2026-06-01' = {
+  parent: runtimeStorage
+  name: 'default'
+}
+
+resource deploymentContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: runtimeBlobs
+  name: deploymentContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Evidence storage: content-addressed evidence blobs kept WORM, and their index table. Geo-redundant: it is the
+// audit record. Identity only, no keys.
+resource evidenceStorage 'Microsoft.Storage/storageAccounts@2026-06-01' = {
+  name: evidenceStorageName
+  location: location
+  sku: {
+    name: 'Standard_GRS'
+  }
+  kind: 'StorageV2'
+  properties: {
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    allowSharedKeyAccess: false
+    defaultToOAuthAuthentication: true
+    allowCrossTenantReplication: false
+  }
+}
+
+resource evidenceBlobs 'Microsoft.Storage/storageAccounts/blobServices@2026-06-01' = {
+  parent: evidenceStorage
+  name: 'default'
+  properties: {
+    isVersioningEnabled: true
+    deleteRetentionPolicy: {
+      enabled: true
+      days: 30
+    }
+    containerDeleteRetentionPolicy: {
+      enabled: true
+      days: 30
+    }
+  }
+}
+
+resource evidenceContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2026-06-01' = {
+  parent: evidenceBlobs
+  name: evidenceContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+// Time-based retention on the container: a blob can be created and read, not changed or deleted, until it is
+// evidenceRetentionDays old. Deployed unlocked; lock it once in production (irreversible, see README).
+resource evidenceRetention 'Microsoft.Storage/storageAccounts/blobServices/containers/immutabilityPolicies@2026-06-01' = {
+  parent: evidenceContainer
+  name: 'default'
+  properties: {
+    immutabilityPeriodSinceCreationInDays: evidenceRetentionDays
+    allowProtectedAppendWrites: false
+  }
+}
+
+resource evidenceTables 'Microsoft.Storage/storageAccounts/tableServices@2026-06-01' = {
+  parent: evidenceStorage
+  name: 'default'
+}
+
+resource evidenceIndex 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
+  parent: evidenceTables
+  name: evidenceTableName
+}
+
+resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
+  name: 'plan-${namePrefix}-${suffix}'
+  location: location
+  kind: 'functionapp'
+  sku: {
+    tier: 'FlexConsumption'
+    name: 'FC1'
+  }
+  properties: {
+    reserved: true
+  }
+}
+
+resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
+  name: functionAppName
+  location: location
+  kind: 'functionapp,linux'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      minTlsVersion: '1.2'
+      scmMinTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      // Flex Consumption takes the runtime from functionAppConfig: no FUNCTIONS_WORKER_RUNTIME or
+      // FUNCTIONS_EXTENSION_VERSION here. Keys use "__" for the ":" of the configuration keys the app binds.
+      appSettings: [
+        {
+          name: 'AzureWebJobsStorage__accountName'
+          value: runtimeStorage.name
+        }
+        {
+          name: 'AzureWebJobsStorage__credential'
+          value: 'managedidentity'
+        }
+        {
+          name: 'APPLICATIONINSIGHTS_CONNECTION_STRING'
+          value: appInsights.properties.ConnectionString
+        }
+        {
+          name: 'MlopsFlows__Databricks__WorkspaceUrl'
+          value: databricksWorkspaceUrl
+        }
+        {
+          name: 'MlopsFlows__Evidence__BlobServiceUri'
+          value: evidenceStorage.properties.primaryEndpoints.blob
+        }
+        {
+          name: 'MlopsFlows__Evidence__TableServiceUri'
+          value: evidenceStorage.properties.primaryEndpoints.table
+        }
+        {
+          name: 'MlopsFlows__Releases__DefaultRiskTier'
+          value: defaultRiskTier
+        }
+      ]
+    }
+    functionAppConfig: {
+      deployment: {
+        storage: {
+          type: 'blobContainer'
+          value: '${runtimeStorage.properties.primaryEndpoints.blob}${deploymentContainer.name}'
+          authentication: {
+            type: 'SystemAssignedIdentity'
+          }
+        }
+      }
+      scaleAndConcurrency: {
+        maximumInstanceCount: 100
+        instanceMemoryMB: 2048
+      }
+      runtime: {
+        name: 'dotnet-isolated'
+        version: '10.0'
+      }
+    }
+  }
+}
+
+resource runtimeRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in runtimeRoles: {
+    name: guid(runtimeStorage.id, functionApp.id, role.id)
+    scope: runtimeStorage
+    properties: {
+      description: '${role.name} for ${functionApp.name}'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.id)
+      principalId: functionApp.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+resource evidenceRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-04-01' = [
+  for role in evidenceRoles: {
+    name: guid(evidenceStorage.id, functionApp.id, role.id)
+    scope: evidenceStorage
+    properties: {
+      description: '${role.name} for ${functionApp.name}'
+      roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', role.id)
+      principalId: functionApp.identity.principalId
+      principalType: 'ServicePrincipal'
+    }
+  }
+]
+
+@description('Name of the Function App (for `func azure functionapp publish` or `az functionapp deployment`).')
+output functionAppName string = functionApp.name
+
+@description('Default host name of the Function App; the API is at https://<host>/api.')
+output defaultHostName string = functionApp.properties.defaultHostName
+
+@description('Name of the evidence storage account (container evidence, table EvidenceIndex).')
+output evidenceStorageAccountName string = evidenceStorage.name
