@@ -42,16 +42,10 @@ public static class ReleasesApi
     public static async Task<IResult> StartAsync(HttpRequest request, DurableTaskClient client)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (start, errors) = ReleaseRequests.ParseStart(body);
+        var (start, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseStart);
         if (start is null)
         {
-            return Problems.Validation(errors);
+            return problem!;
         }
 
         var key = start.Key;
@@ -159,16 +153,10 @@ public static class ReleasesApi
     public static async Task<IResult> DecideAsync(HttpRequest request, DurableTaskClient client, string id)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (decision, errors) = ReleaseRequests.ParseDecision(body);
+        var (decision, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseDecision);
         if (decision is null)
         {
-            return Problems.Validation(errors);
+            return problem!;
         }
 
         var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) : null;
@@ -198,16 +186,10 @@ public static class ReleasesApi
     public static async Task<IResult> CancelAsync(HttpRequest request, DurableTaskClient client, string id)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, cancellationToken);
-        if (problem is not null)
-        {
-            return problem;
-        }
-
-        var (cancel, errors) = ReleaseRequests.ParseCancel(body);
+        var (cancel, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseCancel);
         if (cancel is null)
         {
-            return Problems.Validation(errors);
+            return problem!;
         }
 
         var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) : null;
@@ -234,6 +216,21 @@ public static class ReleasesApi
 
     private static string? Describe(TaskFailureDetails? failure) =>
         failure is null ? null : $"{failure.ErrorType}: {failure.ErrorMessage}";
+
+    /// <summary>Reads and validates a JSON body; exactly one of the two results is set.</summary>
+    private static async Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(
+        HttpRequest request, Func<System.Text.Json.JsonElement, (T? Value, IDictionary<string, string[]> Errors)> parse)
+        where T : class
+    {
+        var (body, problem) = await JsonBody.ReadObjectAsync(request, request.HttpContext.RequestAborted);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var (value, errors) = parse(body);
+        return value is null ? (null, Problems.Validation(errors)) : (value, null);
+    }
 
     private static Microsoft.AspNetCore.Http.HttpResults.Accepted<ReleaseAccepted> Accepted(ReleaseKey key, OrchestrationRuntimeStatus status, bool created) =>
         TypedResults.Accepted(
