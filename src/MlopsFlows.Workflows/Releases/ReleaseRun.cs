@@ -32,6 +32,7 @@ internal sealed class ReleaseRun
     private TrafficSplit? traffic;
     private int evidenceCount;
     private string? evidenceHead;
+    private bool championMoved;
 
     public ReleaseRun(TaskOrchestrationContext context, ReleaseInput input)
     {
@@ -41,8 +42,6 @@ internal sealed class ReleaseRun
     }
 
     private ReleaseKey Key => input.Key;
-
-    private string Now => context.CurrentUtcDateTime.ToString("O");
 
     /// <summary>Step 1: read the candidate's metrics and the endpoint's current traffic; compare metrics with the policy's gates.</summary>
     public async Task<GateVerdict> CheckEvidenceGatesAsync()
@@ -235,6 +234,7 @@ internal sealed class ReleaseRun
         SetStatus(waitingFor: "serving configuration update");
         var all = TrafficSplit.AllTo(Key.Version);
         traffic = await context.CallActivityAsync<TrafficSplit>(nameof(SetServingTraffic), new TrafficCommand(input.ServingEndpoint, Key.Model, all), Retried);
+        championMoved = true; // set before the call: if it fails after Unity Catalog applied it, the undo still runs
         await context.CallActivityAsync<bool>(nameof(MoveModelAlias), new AliasCommand(Key.Model, "champion", Key.Version), Retried);
         await RecordAsync(
             "promote",
@@ -250,7 +250,14 @@ internal sealed class ReleaseRun
         MoveTo(ReleaseStage.RollingBack, reason);
         SetStatus(waitingFor: "serving configuration update");
         traffic = await context.CallActivityAsync<TrafficSplit>(nameof(SetServingTraffic), new TrafficCommand(input.ServingEndpoint, Key.Model, baseline!), Retried);
-        await RecordAsync("rollback", "rolled-back", $"traffic restored to {baseline}: {reason}", new { endpoint = input.ServingEndpoint, traffic = baseline!.Routes, reason });
+        int? championRestored = null;
+        if (championMoved && baseline!.PrimaryVersion is { } previous && previous != Key.Version)
+        {
+            await context.CallActivityAsync<bool>(nameof(MoveModelAlias), new AliasCommand(Key.Model, "champion", previous), Retried);
+            championRestored = previous;
+        }
+
+        await RecordAsync("rollback", "rolled-back", $"traffic restored to {baseline}: {reason}", new { endpoint = input.ServingEndpoint, traffic = baseline!.Routes, championRestored, reason });
         return await EndAsync(endStage, reason);
     }
 

@@ -8,6 +8,10 @@ public sealed class FakeModelRegistry : IModelRegistry
 {
     private readonly ConcurrentDictionary<(string Model, int Version), ModelVersionDetails> versions = new();
     private readonly ConcurrentDictionary<(string Model, string Alias), int> aliases = new();
+    private readonly ConcurrentDictionary<(string Model, int Version), bool> refusedAliasMoves = new();
+
+    /// <summary>From now on, pointing any alias of <paramref name="model"/> at <paramref name="version"/> fails for good.</summary>
+    public void RefuseAliasMovesTo(string model, int version) => refusedAliasMoves[(model, version)] = true;
 
     public void Register(string model, int version, IReadOnlyDictionary<string, double> metrics) =>
         versions[(model, version)] = new ModelVersionDetails(model, version, $"run-{model}-{version}", metrics);
@@ -23,6 +27,11 @@ public sealed class FakeModelRegistry : IModelRegistry
 
     public Task SetAliasAsync(string model, string aliasName, int version, CancellationToken cancellationToken)
     {
+        if (refusedAliasMoves.ContainsKey((model, version)))
+        {
+            throw new InvalidOperationException($"alias {aliasName} of {model} cannot point at version {version}");
+        }
+
         aliases[(model, aliasName)] = version;
         return Task.CompletedTask;
     }

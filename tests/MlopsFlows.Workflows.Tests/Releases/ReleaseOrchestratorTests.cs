@@ -139,6 +139,26 @@ public sealed class ReleaseOrchestratorTests(ReleaseHost host) : IClassFixture<R
     }
 
     [Fact]
+    public async Task RunAsync_PromotionFailsForGood_RestoresTrafficAndChampionAndEndsRolledBack()
+    {
+        var baseline = TrafficSplit.AllTo(Champion);
+        var release = Arrange("promotion-fails", baseline);
+        host.Registry.SetAlias(release.Key.Model, "champion", Champion);
+        host.Registry.RefuseAliasMovesTo(release.Key.Model, Candidate);
+        await StartAsync(release, Policy(requiresApproval: false, bakeTime: TimeSpan.Zero));
+
+        var outcome = await OutcomeAsync(release);
+
+        Assert.Equal(ReleaseStage.RolledBack, outcome.Stage);
+        Assert.Contains(nameof(MoveModelAlias), outcome.Reason, StringComparison.Ordinal);
+        Assert.Equal(baseline.Routes, host.Serving.TrafficOf(release.Endpoint).Routes);
+        Assert.Equal(Champion, host.Registry.AliasOf(release.Key.Model, "champion"));
+        var evidence = await VerifiedEvidenceAsync(release);
+        Assert.Equal(["gates", "approval", "canary", "watch", "rollback", "outcome"], evidence.Select(r => r.Step));
+        Assert.Equal(Champion, evidence[4].Data.GetProperty("championRestored").GetInt32());
+    }
+
+    [Fact]
     public async Task RunAsync_NoRequestsReachTheCanaryDuringTheBake_RollsBackInsteadOfPromoting()
     {
         var release = Arrange("idle", telemetry: FakeServingTelemetry.NoTraffic);
