@@ -8,7 +8,6 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using MlopsFlows.Api.Releases;
-using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Local;
 using MlopsFlows.Local.Engine;
@@ -24,7 +23,8 @@ internal sealed class BenchHost : IAsyncDisposable
     private BenchHost(LocalHost host)
     {
         Host = host;
-        Api = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromSeconds(60) };
+        // Generous: a stalled Azurite (see StallMonitor) should show up in the figures, not end the run.
+        Api = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromMinutes(3) };
     }
 
     public LocalHost Host { get; }
@@ -54,7 +54,7 @@ internal sealed class BenchHost : IAsyncDisposable
     /// wake the worker's pollers: as when a decision arrives at another Functions instance, or at a separate API process.
     /// </param>
     public static async Task<BenchHost> StartAsync(
-        AzuriteProcess azurite,
+        string storageConnectionString,
         DatabricksSimulator simulator,
         string taskHub,
         bool requiresApproval,
@@ -65,7 +65,7 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         string[] settings =
         [
-            "--storage", azurite.ConnectionString,
+            "--storage", storageConnectionString,
             "--task-hub", taskHub,
             "--api-port", "0",
             "--databricks-url", simulator.BaseUrl,
@@ -81,7 +81,7 @@ internal sealed class BenchHost : IAsyncDisposable
         var configuration = LocalHost.ReadConfiguration(settings);
         var otherInstance = clientOnOtherInstance
             ? await LocalDurableEngine.CreateOrchestrationServiceAsync(
-                configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions(), azurite.ConnectionString)
+                configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>() ?? new LocalHostOptions(), storageConnectionString)
             : null;
         var host = await LocalHost.StartAsync(
             configuration,
@@ -148,7 +148,12 @@ internal sealed class BenchHost : IAsyncDisposable
             await worker.StopAsync(CancellationToken.None);
         }
 
+        // Nor does LocalHost stop the orchestration service: it is registered as an instance (so never disposed) and the
+        // sidecar stops its dispatcher fire-and-forget, so a stopped host's engine kept polling and processing its task
+        // hub for a minute or more, next to the following phase. Stop it here.
+        var engine = Host.App.Services.GetRequiredService<IOrchestrationService>();
         await Host.DisposeAsync();
+        await engine.StopAsync(isForced: true);
     }
 
     private static async Task EnsureAsync(HttpResponseMessage response, string call, CancellationToken cancellationToken)

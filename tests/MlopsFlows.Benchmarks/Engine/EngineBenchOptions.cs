@@ -6,7 +6,9 @@ namespace MlopsFlows.Benchmarks.Engine;
 internal sealed record EngineBenchOptions
 {
     public const string Usage = """
-        engine bench: release throughput and approval latency on one local Durable engine (Azurite in memory).
+        engine bench: on the local Durable engine over Azurite, (a) releases per minute against bare five-step
+        orchestrations, then (b) approval → next step latency, with decisions sent through the worker's own
+        orchestration-service instance and through another instance (engine idle).
 
           dotnet run -c Release --project tests/MlopsFlows.Benchmarks -- engine [options] [--Section:Key=value ...]
 
@@ -15,6 +17,7 @@ internal sealed record EngineBenchOptions
           --polling SECONDS         the engine's MaxQueuePollingInterval (default 0.5)
           --approval-concurrency N  approvals in flight at once in the latency phase (default 1)
           --out FOLDER              where the markdown result goes (default tests/MlopsFlows.Benchmarks/results)
+          --in-memory               run Azurite in memory instead of on a throwaway folder (its queue GC then stalls it)
           --Section:Key=value       any other setting of the local host, e.g. --MlopsFlows:Local:PartitionCount=2
         """;
 
@@ -36,6 +39,9 @@ internal sealed record EngineBenchOptions
     /// <summary>Folder of the markdown result; null: the project's <c>results</c> folder.</summary>
     public string? OutputFolder { get; init; }
 
+    /// <summary>Azurite in memory (<c>--inMemoryPersistence</c>) rather than on a throwaway data folder.</summary>
+    public bool AzuriteInMemory { get; init; }
+
     /// <summary>Releases started at once over HTTP, and bare orchestrations scheduled at once.</summary>
     public int StartConcurrency { get; init; } = 8;
 
@@ -52,6 +58,12 @@ internal sealed record EngineBenchOptions
             if (arg.StartsWith("--", StringComparison.Ordinal) && arg.Contains('=', StringComparison.Ordinal))
             {
                 host.Add(arg);
+                continue;
+            }
+
+            if (arg == "--in-memory")
+            {
+                options = options with { AzuriteInMemory = true };
                 continue;
             }
 

@@ -14,8 +14,12 @@ internal static class EngineReport
         var text = new StringBuilder();
         Line(text, $"### Engine bench, {run.StartedAt:yyyy-MM-dd HH:mm} (MaxQueuePollingInterval {Seconds(o.Polling)} s)");
         Line(text);
-        Line(text, $"Machine: {run.Machine}. Azurite (in memory), the worker, the sidecar, the API, the Databricks simulator and the bench share the cores.");
-        Line(text, $"Engine: AzureStorageOrchestrationService on Azurite behind the in-process gRPC sidecar; {run.EngineSettings}. Simulator config updates are live at once.");
+        Line(text, $"Machine: {run.Machine}; load average {run.LoadAtStart} at the start, {run.LoadAtEnd} at the end (other work on the machine slows every figure). Azurite, the worker, the sidecar, the API, the Databricks simulator and the bench share the cores.");
+        Line(text, $"Engine: AzureStorageOrchestrationService on Azurite ({run.AzuriteMode}) behind the in-process gRPC sidecar; {run.EngineSettings}. Simulator config updates are live at once.");
+        var stalls = run.Stalls;
+        Line(text, stalls.ProcessStalls + stalls.AzuriteStalls == 0
+            ? $"No stalls during the run: Azurite answered every ping (every 250 ms) within {Ms(stalls.WorstAzuritePing)} ms; the bench's 100 ms timer was never more than {Ms(stalls.WorstTimerLateness)} ms late."
+            : $"**Stalls during the run** (figures include them): {stalls.AzuriteStalls} Azurite pings over 1 s (worst {Ms(stalls.WorstAzuritePing)} ms), {stalls.ProcessStalls} late timers over 1 s (worst {Ms(stalls.WorstTimerLateness)} ms).");
         Line(text);
         Line(text, $"**(a) Throughput.** {a.Releases} releases (distinct models, each its own endpoint; pre-approved, bake time 0) started over the HTTP API, then {a.BareOrchestrations} bare `{nameof(FiveStepSequence)}` orchestrations (five sequential no-op activities) scheduled with the Durable client, {o.StartConcurrency} requests at a time; timed from the first start until the engine reports all ended (polled every 250 ms).");
         Line(text);
@@ -111,6 +115,8 @@ internal static class EngineReport
     private static void Line(StringBuilder text, string line = "") => text.Append(line).Append('\n');
 
     private static string Seconds(TimeSpan span) => span.TotalSeconds.ToString("0.###", CultureInfo.InvariantCulture);
+
+    private static string Ms(TimeSpan span) => span.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture);
 
     private static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
 
