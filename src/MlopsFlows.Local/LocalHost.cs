@@ -1,8 +1,11 @@
 using System.Net;
+using DurableTask.AzureStorage;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
 using MlopsFlows.Api.Releases;
@@ -46,13 +49,15 @@ public sealed class LocalHost : IAsyncDisposable
 
     private readonly LocalStorage storage;
     private readonly DatabricksSimulator? simulator;
+    private readonly AzureStorageOrchestrationService orchestrationService;
 
-    private LocalHost(WebApplication app, Uri apiBaseUrl, LocalStorage storage, DatabricksSimulator? simulator)
+    private LocalHost(WebApplication app, Uri apiBaseUrl, LocalStorage storage, DatabricksSimulator? simulator, AzureStorageOrchestrationService orchestrationService)
     {
         App = app;
         ApiBaseUrl = apiBaseUrl;
         this.storage = storage;
         this.simulator = simulator;
+        this.orchestrationService = orchestrationService;
     }
 
     public WebApplication App { get; }
@@ -130,7 +135,11 @@ public sealed class LocalHost : IAsyncDisposable
             app.MapReleasesApi();
             await app.StartAsync(cancellationToken);
 
-            return new LocalHost(app, ApiAddress(app, options), storage, simulator);
+            // The worker may have dialled the sidecar before Kestrel listened and left the shared channel in
+            // back-off; connect it now so the first API call does not fail with "Unavailable".
+            await app.Services.GetRequiredService<GrpcChannel>().ConnectAsync(cancellationToken);
+
+            return new LocalHost(app, ApiAddress(app, options), storage, simulator, orchestrationService);
         }
         catch
         {
@@ -149,11 +158,21 @@ public sealed class LocalHost : IAsyncDisposable
         try
         {
             using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+
+            // The worker first: while its work-item stream is open, Kestrel waits out the whole grace period.
+            foreach (var worker in App.Services.GetServices<IHostedService>().OfType<DurableTaskWorker>())
+            {
+                await worker.StopAsync(grace.Token);
+            }
+
             await App.StopAsync(grace.Token);
         }
         finally
         {
             await App.DisposeAsync();
+
+            // The sidecar does not stop the storage provider's own pollers; without this they keep going for a minute.
+            await orchestrationService.StopAsync(isForced: true);
             if (simulator is not null)
             {
                 await simulator.DisposeAsync();

@@ -14,6 +14,7 @@ namespace MlopsFlows.Api.Tests;
 /// </summary>
 public sealed class LocalHostFixture : IAsyncLifetime
 {
+    private readonly string azuriteData = Path.Combine(Path.GetTempPath(), "mlopsflows-api-tests-" + Guid.NewGuid().ToString("N"));
     private AzuriteProcess? azurite;
     private LocalHost? host;
 
@@ -27,7 +28,9 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), CancellationToken.None);
+        // On disk, not in memory: in-memory Azurite's queue clean-up blocks Node for tens of seconds once a
+        // minute under load (seen in the engine bench), which would stall a run this long.
+        azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { DataFolder = azuriteData }, CancellationToken.None);
         host = await LocalHost.StartAsync(LocalHost.ReadConfiguration(
         [
             "--storage", azurite.ConnectionString,
@@ -55,6 +58,11 @@ public sealed class LocalHostFixture : IAsyncLifetime
         if (azurite is not null)
         {
             await azurite.DisposeAsync();
+        }
+
+        if (Directory.Exists(azuriteData))
+        {
+            Directory.Delete(azuriteData, recursive: true);
         }
     }
 

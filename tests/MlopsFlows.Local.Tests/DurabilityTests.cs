@@ -20,12 +20,15 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     private const string Endpoint = "scorer-durable";
     private static readonly TimeSpan ResumeWithin = TimeSpan.FromSeconds(60);
 
+    private readonly string azuriteData = Path.Combine(Path.GetTempPath(), "mlopsflows-durability-" + Guid.NewGuid().ToString("N"));
     private AzuriteProcess azurite = null!;
     private DatabricksSimulator simulator = null!;
 
     public async Task InitializeAsync()
     {
-        azurite = await AzuriteProcess.StartAsync(new AzuriteOptions(), CancellationToken.None);
+        // On disk, not in memory: in-memory Azurite's queue clean-up blocks Node for tens of seconds once a
+        // minute under load (seen in the engine bench), which would stall a run this long.
+        azurite = await AzuriteProcess.StartAsync(new AzuriteOptions { DataFolder = azuriteData }, CancellationToken.None);
 
         // Slow config updates keep the SetServingTraffic activity running long enough to kill the host inside it.
         simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions { ConfigUpdateDelay = TimeSpan.FromSeconds(6) }, CancellationToken.None);
@@ -42,6 +45,10 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     {
         await simulator.DisposeAsync();
         await azurite.DisposeAsync();
+        if (Directory.Exists(azuriteData))
+        {
+            Directory.Delete(azuriteData, recursive: true);
+        }
     }
 
     [Fact]
