@@ -23,6 +23,8 @@ internal sealed class ReleaseRun
         HandleFailure = failure => failure.IsCausedBy<TransientDependencyException>(),
     });
 
+    private static readonly TimeSpan MinimumWatchTimer = TimeSpan.FromSeconds(1);
+
     private readonly TaskOrchestrationContext context;
     private readonly ReleaseInput input;
     private readonly List<StageEntry> history = [];
@@ -198,8 +200,10 @@ internal sealed class ReleaseRun
                 windowsWithData++;
             }
 
+            // Azure Storage queues schedule in whole seconds, so a durable timer can fire up to a second early;
+            // a last sliver of bake under a second would only repeat the check just made.
             var remaining = bakeEnds - context.CurrentUtcDateTime;
-            if (remaining <= TimeSpan.Zero)
+            if (remaining < MinimumWatchTimer)
             {
                 break;
             }
