@@ -67,6 +67,13 @@ internal sealed class HostProcess : IAsyncDisposable
         await process.WaitForExitAsync();
     }
 
+    /// <summary>Asks the host to stop as a service manager would (SIGTERM), without waiting.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
+    }
+
     public async Task<int> WaitForExitAsync(TimeSpan timeout)
     {
         using var cancel = new CancellationTokenSource(timeout);

@@ -25,7 +25,9 @@ internal static class ServeCommand
 
         try
         {
-            await Task.Delay(Timeout.Infinite, stop);
+            // SIGTERM goes to the host's console lifetime (it stops the application), Ctrl+C to ours: wait for either.
+            using var either = CancellationTokenSource.CreateLinkedTokenSource(stop, running.App.Lifetime.ApplicationStopping);
+            await Task.Delay(Timeout.Infinite, either.Token);
         }
         catch (OperationCanceledException)
         {
