@@ -126,7 +126,6 @@ public sealed class LocalHost : IAsyncDisposable
                 kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1));
             builder.Services.AddReleasesApi(builder.Configuration);
             builder.Services.AddMlopsFlowsIntegrations(builder.Configuration);
-            builder.Services.AddProblemDetails();
             moreServices?.Invoke(builder.Services);
 
             var app = builder.Build();

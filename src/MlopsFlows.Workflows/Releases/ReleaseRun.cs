@@ -150,12 +150,6 @@ internal sealed class ReleaseRun
         return new ApprovalResult(ReleaseStage.Deploying, $"approved by {answer.Approver}");
     }
 
-    private async Task<ApprovalResult> CancelledAsync(CancelRequest request, string when)
-    {
-        await RecordAsync("cancel", "cancelled", $"cancelled by {request.RequestedBy} {when}: {request.Reason}", request, actor: request.RequestedBy);
-        return new ApprovalResult(ReleaseStage.Cancelled, $"cancelled by {request.RequestedBy}: {request.Reason}");
-    }
-
     /// <summary>Step 3: send the policy's canary share of traffic to the candidate.</summary>
     public async Task StartCanaryAsync()
     {
@@ -274,6 +268,12 @@ internal sealed class ReleaseRun
         var logger = context.CreateReplaySafeLogger<ReleaseOrchestrator>();
         Log.ReleaseEnded(logger, Key.InstanceId, endStage, reason);
         return new ReleaseOutcome(endStage, reason, traffic, evidenceCount, evidenceHead);
+    }
+
+    private async Task<ApprovalResult> CancelledAsync(CancelRequest request, string when)
+    {
+        await RecordAsync("cancel", "cancelled", $"cancelled by {request.RequestedBy} {when}: {request.Reason}", request, actor: request.RequestedBy);
+        return new ApprovalResult(ReleaseStage.Cancelled, $"cancelled by {request.RequestedBy}: {request.Reason}");
     }
 
     private async Task RecordAsync(string step, string decision, string summary, object data, string actor = "system")
