@@ -20,13 +20,8 @@ param databricksWorkspaceUrl string
 @maxValue(146000)
 param evidenceRetentionDays int = 2555
 
-@description('Risk tier of a release whose request names none (MlopsFlows:Releases:DefaultRiskTier).')
-@allowed([
-  'low'
-  'medium'
-  'high'
-])
-param defaultRiskTier string = 'medium'
+@description('Id of the policy set (a file in policies/, deployed with the app) that releases follow (MlopsFlows:Policies:Active).')
+param activePolicySet string = 'default'
 
 // Names: the prefix plus a hash of the resource group, so a redeployment to the same group finds the same resources.
 var suffix = uniqueString(resourceGroup().id)
@@ -243,8 +238,8 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: evidenceStorage.properties.primaryEndpoints.table
         }
         {
-          name: 'MlopsFlows__Releases__DefaultRiskTier'
-          value: defaultRiskTier
+          name: 'MlopsFlows__Policies__Active'
+          value: activePolicySet
         }
       ]
     }

@@ -8,4 +8,4 @@ param databricksWorkspaceUrl = 'https://adb-1234567890123456.7.azuredatabricks.n
 // Keep development evidence for 30 days only; production keeps the default (2555 days, about 7 years).
 param evidenceRetentionDays = 30
 
-param defaultRiskTier = 'medium'
+param activePolicySet = 'default'

@@ -7,13 +7,9 @@ namespace MlopsFlows.Api;
 
 public static class ApiRegistration
 {
-    /// <summary>What the releases API needs, for either host.</summary>
+    /// <summary>What the releases API needs, for either host. The policy set comes from the host (loaded from policy files at start-up).</summary>
     public static IServiceCollection AddReleasesApi(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddOptions<ReleasePolicyOptions>()
-            .Bind(configuration.GetSection(ReleasePolicyOptions.Section))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<IDecisionAuthenticator, UnverifiedDecisionAuthenticator>();
         services.AddProblemDetails();

@@ -8,6 +8,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
 using MlopsFlows.Integrations.Databricks;
+using MlopsFlows.Integrations.Datasets;
+using MlopsFlows.Integrations.Monitoring;
 using MlopsFlows.Integrations.Storage;
 using MlopsFlows.Workflows.Ports;
 
@@ -16,24 +18,36 @@ namespace MlopsFlows.Integrations;
 /// <summary>The table of contents of the adapters: every port implementation, its options and its HTTP client.</summary>
 public static class IntegrationsRegistration
 {
-    /// <summary>Everything: Databricks, evidence storage and the approval notifier.</summary>
+    /// <summary>Everything: Databricks, evidence storage, evaluation data, the approver directory and the approval notifier.</summary>
     public static IServiceCollection AddMlopsFlowsIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
         return services
             .AddDatabricksIntegration(configuration)
             .AddEvidenceStorage(configuration)
-            .AddApprovalNotifier();
+            .AddEvaluationData(configuration)
+            .AddConfiguredApproverDirectory(configuration)
+            .AddApprovalNotifier()
+            .AddMonitoringIntegrations(configuration);
     }
 
     /// <summary>
-    /// <see cref="IModelRegistry"/>, <see cref="IServingEndpoints"/> and <see cref="IServingTelemetry"/> over the
-    /// Databricks REST API, options from <c>MlopsFlows:Databricks</c>.
+    /// <see cref="IModelRegistry"/>, <see cref="IServingEndpoints"/>, <see cref="IServingTelemetry"/>,
+    /// <see cref="ICanaryTelemetry"/> and <see cref="IShadowTraffic"/> over the Databricks REST API, options from
+    /// <c>MlopsFlows:Databricks</c> (and its <c>Canary</c> and <c>Shadow</c> sections).
     /// </summary>
     public static IServiceCollection AddDatabricksIntegration(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<DatabricksOptions>()
             .Bind(configuration.GetSection(DatabricksOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<CanaryTelemetryOptions>()
+            .Bind(configuration.GetSection(CanaryTelemetryOptions.SectionName))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<ShadowReplayOptions>()
+            .Bind(configuration.GetSection(ShadowReplayOptions.SectionName))
             .ValidateDataAnnotations()
             .ValidateOnStart();
 
@@ -48,6 +62,56 @@ public static class IntegrationsRegistration
         services.AddHttpClient<IModelRegistry, DatabricksModelRegistry>().AddDatabricksPipeline();
         services.AddHttpClient<IServingEndpoints, DatabricksServingEndpoints>().AddDatabricksPipeline();
         services.AddHttpClient<IServingTelemetry, DatabricksServingTelemetry>().AddDatabricksPipeline();
+        services.AddHttpClient<ICanaryTelemetry, DatabricksCanaryTelemetry>().AddDatabricksPipeline();
+        services.AddHttpClient<IShadowTraffic, DatabricksShadowTraffic>().AddDatabricksPipeline();
+
+        // Replayed invocations are measured, so they are never retried: address, timeout and token only.
+        services.AddHttpClient(DatabricksShadowTraffic.InvocationClientName)
+            .ConfigureHttpClient((sp, http) =>
+            {
+                http.BaseAddress = WorkspaceBase(sp.GetRequiredService<IOptions<DatabricksOptions>>().Value);
+                http.Timeout = sp.GetRequiredService<IOptions<ShadowReplayOptions>>().Value.InvocationTimeout;
+            })
+            .AddHttpMessageHandler<DatabricksAuthenticationHandler>();
+
+        // Not a Databricks call: retried like one, but it never carries the workspace token.
+        services.AddHttpClient<InferencePredictionSource>().AddStandardResilienceHandler();
+        return services;
+    }
+
+    /// <summary><see cref="IEvaluationData"/> over files under a root folder, options from <c>MlopsFlows:EvaluationData</c>.</summary>
+    public static IServiceCollection AddEvaluationData(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<EvaluationDataOptions>()
+            .Bind(configuration.GetSection(EvaluationDataOptions.SectionName))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Root), "MlopsFlows:EvaluationData:Root must name a folder.")
+            .ValidateOnStart();
+        services.TryAddSingleton<IEvaluationData, FileEvaluationData>();
+        return services;
+    }
+
+    /// <summary>
+    /// <see cref="IApproverDirectory"/> from configuration: the list of people under <c>MlopsFlows:Approvers</c>
+    /// (Microsoft Graph comes later).
+    /// </summary>
+    public static IServiceCollection AddConfiguredApproverDirectory(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<ConfiguredApproverDirectoryOptions>()
+            .Configure(options =>
+            {
+                // The section is the list itself, so it is bound into People rather than onto the options.
+                foreach (var person in configuration.GetSection(ConfiguredApproverDirectoryOptions.SectionName).Get<List<ConfiguredApprover>>() ?? [])
+                {
+                    options.People.Add(person);
+                }
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<IOptionsChangeTokenSource<ConfiguredApproverDirectoryOptions>>(
+            new ConfigurationChangeTokenSource<ConfiguredApproverDirectoryOptions>(configuration.GetSection(ConfiguredApproverDirectoryOptions.SectionName)));
+        services.TryAddSingleton<IApproverDirectory, ConfiguredApproverDirectory>();
         return services;
     }
 
@@ -81,15 +145,12 @@ public static class IntegrationsRegistration
     /// Base address and the handlers of every Databricks client: retries of transient failures outside, the bearer
     /// token inside (so each attempt carries a current token).
     /// </summary>
-    private static IHttpClientBuilder AddDatabricksPipeline(this IHttpClientBuilder client)
+    internal static IHttpClientBuilder AddDatabricksPipeline(this IHttpClientBuilder client)
     {
         client.ConfigureHttpClient((sp, http) =>
         {
             var options = sp.GetRequiredService<IOptions<DatabricksOptions>>().Value;
-            var workspace = options.WorkspaceUrl!.AbsoluteUri;
-
-            // A trailing slash keeps a path prefix of the workspace URL when relative API paths are resolved against it.
-            http.BaseAddress = new Uri(workspace.EndsWith('/') ? workspace : workspace + "/");
+            http.BaseAddress = WorkspaceBase(options);
 
             // The resilience pipeline owns timeouts; this only keeps HttpClient's own from cutting it short.
             http.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(5);
@@ -116,5 +177,12 @@ public static class IntegrationsRegistration
 
         client.AddHttpMessageHandler<DatabricksAuthenticationHandler>();
         return client;
+    }
+
+    private static Uri WorkspaceBase(DatabricksOptions options)
+    {
+        // A trailing slash keeps a path prefix of the workspace URL when relative API paths are resolved against it.
+        var workspace = options.WorkspaceUrl!.AbsoluteUri;
+        return new Uri(workspace.EndsWith('/') ? workspace : workspace + "/");
     }
 }

@@ -12,6 +12,7 @@ using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Integrations;
+using MlopsFlows.Integrations.Policies;
 using MlopsFlows.Local.Engine;
 
 namespace MlopsFlows.Local;
@@ -126,9 +127,13 @@ public sealed class LocalHost : IAsyncDisposable
                 kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1));
             builder.Services.AddReleasesApi(builder.Configuration);
             builder.Services.AddMlopsFlowsIntegrations(builder.Configuration);
+            builder.Services.AddPolicies(builder.Configuration);
             moreServices?.Invoke(builder.Services);
 
             var app = builder.Build();
+
+            // A bad policy file stops the host here, naming file and line, before any release can start.
+            app.Services.GetRequiredService<Domain.Policies.PolicySet>();
             app.UseExceptionHandler();
             app.MapLocalDurableEngine();
             app.MapReleasesApi();

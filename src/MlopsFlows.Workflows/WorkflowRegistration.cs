@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using MlopsFlows.Workflows.Monitoring;
 using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Workflows;
@@ -9,13 +10,43 @@ public static class WorkflowRegistration
     public static DurableTaskRegistry AddReleaseWorkflows(this DurableTaskRegistry tasks)
     {
         tasks.AddOrchestrator<ReleaseOrchestrator>();
+        tasks.AddOrchestrator<ApprovalOrchestrator>();
+        tasks.AddActivity<ReadModelInventory>();
         tasks.AddActivity<ReadModelVersion>();
+        tasks.AddActivity<EvaluateMetricGate>();
+        tasks.AddActivity<EvaluatePerformanceGate>();
+        tasks.AddActivity<EvaluateArtefactGate>();
+        tasks.AddActivity<EvaluateDataQualityGate>();
+        tasks.AddActivity<EvaluateFairnessGate>();
+        tasks.AddActivity<FindPerson>();
+        tasks.AddActivity<JudgeCandidate>();
         tasks.AddActivity<ReadServingTraffic>();
         tasks.AddActivity<SetServingTraffic>();
         tasks.AddActivity<ReadCanaryMetrics>();
         tasks.AddActivity<MoveModelAlias>();
         tasks.AddActivity<RecordEvidence>();
         tasks.AddActivity<NotifyApprovers>();
+        return tasks;
+    }
+
+    /// <summary>
+    /// The monitor of each production model and the incidents it opens. <see cref="StartMonitor"/> is what the release
+    /// workflow calls on promotion; three activities use the host's <c>DurableTaskClient</c>.
+    /// </summary>
+    public static DurableTaskRegistry AddMonitoringWorkflows(this DurableTaskRegistry tasks)
+    {
+        tasks.AddOrchestrator<MonitorOrchestrator>();
+        tasks.AddOrchestrator<IncidentOrchestrator>();
+        tasks.AddActivity<StartMonitor>();
+        tasks.AddActivity<ReadServingWindow>();
+        tasks.AddActivity<EvaluateFeatureWindow>();
+        tasks.AddActivity<ReadBusinessKpi>();
+        tasks.AddActivity<ReadOpenIncidents>();
+        tasks.AddActivity<StartIncident>();
+        tasks.AddActivity<RecordMonitoringEvidence>();
+        tasks.AddActivity<NotifyOnCall>();
+        tasks.AddActivity<RollBackModelVersion>();
+        tasks.AddActivity<StartRetraining>();
         return tasks;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.Local;
+using MlopsFlows.Testing;
 
 namespace MlopsFlows.Api.Tests;
 
@@ -22,6 +23,10 @@ public sealed class LocalHostFixture : IAsyncLifetime
 
     public HttpClient Workspace { get; private set; } = null!;
 
+    public const string Approver = LocalHostSetup.Approver;
+
+    public const string Operator = LocalHostSetup.Operator;
+
     public LocalHost Host => host!;
 
     public DurableTaskClient Client => Host.App.Services.GetRequiredService<DurableTaskClient>();
@@ -37,9 +42,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
             "--api-port", "0",
             "--simulator", "true",
             "--task-hub", "apitests",
-            "--MlopsFlows:Releases:ApprovalTimeout=00:05:00",
-            "--MlopsFlows:Releases:BakeTime=00:00:01",
-            "--MlopsFlows:Releases:WatchInterval=00:00:00.500",
+            .. LocalHostSetup.Arguments,
         ]));
         Api = new HttpClient { BaseAddress = host.ApiBaseUrl };
         Workspace = new HttpClient { BaseAddress = new Uri(host.Simulator!.BaseUrl) };
@@ -66,12 +69,12 @@ public sealed class LocalHostFixture : IAsyncLifetime
         }
     }
 
-    /// <summary>Registers versions with healthy metrics and an endpoint serving <paramref name="servingVersion"/>.</summary>
+    /// <summary>Registers versions (medium tier, model card, evaluation set) with healthy metrics and an endpoint serving <paramref name="servingVersion"/>.</summary>
     public async Task SeedModelAsync(string model, string endpoint, int servingVersion, params int[] candidates)
     {
         foreach (var version in candidates.Prepend(servingVersion))
         {
-            using var response = await Workspace.PostAsJsonAsync("/sim/models", new { name = model, version, metrics = new { auc = 0.82, log_loss = 0.41 } });
+            using var response = await Workspace.PostAsJsonAsync("/sim/models", LocalHostSetup.ModelVersion(model, version));
             response.EnsureSuccessStatusCode();
         }
 

@@ -57,7 +57,7 @@ public sealed class ReleaseRequestsTests
     }
 
     [Theory]
-    [InlineData("""{"decision":"APPROVE","approver":"a@b.c"}""", true)]
+    [InlineData("""{"decision":"APPROVE","approver":"a@b.c","evidenceDigest":"0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"}""", true)]
     [InlineData("""{"decision":"reject","approver":"a@b.c","rationale":"no"}""", false)]
     public void ParseDecision_ValidBodies_ReadTheDecision(string body, bool approve)
     {

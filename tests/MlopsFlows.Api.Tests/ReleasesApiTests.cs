@@ -23,21 +23,26 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         Assert.Equal("release:main.api.promoted:2:prod", accepted.Id);
         Assert.True(accepted.Created);
 
-        var waiting = await Polling.UntilAsync(Api, accepted.Id, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, Patience, "it waits for approval");
-        Assert.Equal("approval decision", waiting.Progress!.WaitingFor);
+        var waiting = await Polling.UntilAsync(Api, accepted.Id, r => r.Approval is not null, Patience, "it waits for approval");
+        Assert.Equal("approval", waiting.Progress!.WaitingFor);
+        Assert.Equal("medium", waiting.Progress.RiskTier);
         Assert.NotNull(waiting.Progress.WaitingUntil);
+        Assert.Equal(["model-validation"], waiting.Approval!.OutstandingRoles);
 
-        using var decision = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/decisions", new { decision = "approve", approver = "risk@contoso.example", rationale = "ok" });
+        using var decision = await Api.PostAsJsonAsync(
+            $"api/releases/{accepted.Id}/decisions",
+            new { decision = "approve", approver = LocalHostFixture.Approver, rationale = "ok", evidenceDigest = waiting.Approval.EvidenceDigest });
         Assert.Equal(HttpStatusCode.Accepted, decision.StatusCode);
 
         var done = await Polling.UntilAsync(Api, accepted.Id, r => r.Outcome is not null, Patience, "it has an outcome");
         Assert.Equal(ReleaseStage.Promoted, done.Outcome!.Stage);
         Assert.Equal("Completed", done.RuntimeStatus);
         Assert.Equal(
-            [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
+            [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
             done.Progress!.History.Select(h => h.Stage));
         Assert.Equal(done.Outcome.EvidenceCount, done.Evidence.Count);
-        Assert.Equal(["gates", "approval", "canary"], done.Evidence.Take(3).Select(e => e.Step));
+        Assert.Equal(["policy", "gate", "gate", "gate", "notification", "vote", "approval"], done.Evidence.Take(7).Select(e => e.Step));
+        Assert.Equal(LocalHostFixture.Approver, done.Evidence[5].Actor);
         Assert.Equal(["promote", "outcome"], done.Evidence.TakeLast(2).Select(e => e.Step));
         Assert.Equal(Enumerable.Range(1, done.Evidence.Count), done.Evidence.Select(e => e.Sequence));
 
@@ -148,8 +153,8 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
     [Theory]
     [InlineData("GET", "api/releases/release:main.nobody.here:1:prod", null)]
     [InlineData("GET", "api/releases/not-a-release-id", null)]
-    [InlineData("POST", "api/releases/release:main.nobody.here:1:prod/decisions", "{\"decision\":\"approve\",\"approver\":\"a@b.c\"}")]
-    [InlineData("POST", "api/releases/release:main.nobody.here:1:prod/cancel", "{\"reason\":\"stop\"}")]
+    [InlineData("POST", "api/releases/release:main.nobody.here:1:prod/decisions", "{\"decision\":\"reject\",\"approver\":\"a@b.c\"}")]
+    [InlineData("POST", "api/releases/release:main.nobody.here:1:prod/cancel", "{\"reason\":\"stop\",\"requestedBy\":\"ops@contoso.example\"}")]
     public async Task UnknownRelease_Returns404ProblemAndWritesNothing(string method, string path, string? body)
     {
         var before = await fixture.CountStoredAsync("release:main.nobody.");
@@ -185,7 +190,7 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         await fixture.SeedModelAsync("main.api.ended", "ended-prod", 1, 2);
         var accepted = await StartAsync(new { model = "main.api.ended", version = 2, environment = "prod", requestedBy = "job:train" });
         await Polling.UntilAsync(Api, accepted.Id, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, Patience, "it waits for approval");
-        using (var reject = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/decisions", new { decision = "reject", approver = "risk@contoso.example", rationale = "not this quarter" }))
+        using (var reject = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/decisions", new { decision = "reject", approver = LocalHostFixture.Approver, rationale = "not this quarter" }))
         {
             Assert.Equal(HttpStatusCode.Accepted, reject.StatusCode);
         }
@@ -194,9 +199,9 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         Assert.Equal(ReleaseStage.Rejected, done.Outcome!.Stage);
         Assert.Contains("not this quarter", done.Outcome.Reason, StringComparison.Ordinal);
 
-        using var late = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/decisions", new { decision = "approve", approver = "other@contoso.example" });
+        using var late = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/decisions", new { decision = "reject", approver = "other@contoso.example" });
         Assert.Equal(HttpStatusCode.Conflict, late.StatusCode);
-        using var cancel = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/cancel", new { reason = "too late" });
+        using var cancel = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/cancel", new { reason = "too late", requestedBy = LocalHostFixture.Operator });
         Assert.Equal(HttpStatusCode.Conflict, cancel.StatusCode);
     }
 
@@ -207,12 +212,12 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         var accepted = await StartAsync(new { model = "main.api.cancelled", version = 2, environment = "prod", requestedBy = "job:train" });
         await Polling.UntilAsync(Api, accepted.Id, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, Patience, "it waits for approval");
 
-        using var cancel = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/cancel", new { reason = "wrong training data", requestedBy = "ops@contoso.example" });
+        using var cancel = await Api.PostAsJsonAsync($"api/releases/{accepted.Id}/cancel", new { reason = "wrong training data", requestedBy = LocalHostFixture.Operator });
         Assert.Equal(HttpStatusCode.Accepted, cancel.StatusCode);
 
         var done = await Polling.UntilAsync(Api, accepted.Id, r => r.Outcome is not null, Patience, "it has an outcome");
         Assert.Equal(ReleaseStage.Cancelled, done.Outcome!.Stage);
-        Assert.Contains(done.Evidence, e => e.Step == "cancel" && e.Actor == "ops@contoso.example");
+        Assert.Contains(done.Evidence, e => e.Step == "oversight" && e.Decision == "stop" && e.Actor == LocalHostFixture.Operator);
         var endpoint = await fixture.Workspace.GetFromJsonAsync<JsonElement>("/api/2.0/serving-endpoints/cancelled-prod");
         Assert.Equal("1", endpoint.GetProperty("config").GetProperty("served_entities")[0].GetProperty("entity_version").GetString());
     }
@@ -241,7 +246,7 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
 
     private async Task CancelAsync(string id)
     {
-        using var response = await Api.PostAsJsonAsync($"api/releases/{id}/cancel", new { reason = "test cleanup" });
+        using var response = await Api.PostAsJsonAsync($"api/releases/{id}/cancel", new { reason = "test cleanup", requestedBy = LocalHostFixture.Operator });
         Assert.True(response.StatusCode is HttpStatusCode.Accepted or HttpStatusCode.Conflict, $"cancel answered {response.StatusCode}");
     }
 }

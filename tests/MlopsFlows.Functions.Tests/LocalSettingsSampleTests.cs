@@ -4,9 +4,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
 using MlopsFlows.Api.Releases;
+using MlopsFlows.Domain.Policies;
 using MlopsFlows.Functions.Tests.Support;
 using MlopsFlows.Integrations;
 using MlopsFlows.Integrations.Databricks;
+using MlopsFlows.Integrations.Policies;
 using MlopsFlows.Integrations.Storage;
 using MlopsFlows.Workflows;
 
@@ -30,6 +32,7 @@ public class LocalSettingsSampleTests
         var services = new ServiceCollection().AddLogging();
         services.AddReleasesApi(configuration);
         services.AddMlopsFlowsIntegrations(configuration);
+        services.AddPolicies(configuration);
         return services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
     }
 
@@ -45,7 +48,7 @@ public class LocalSettingsSampleTests
     [InlineData(DatabricksOptions.SectionName, nameof(DatabricksOptions.WorkspaceUrl))]
     [InlineData(DatabricksOptions.SectionName, nameof(DatabricksOptions.Token))]
     [InlineData(EvidenceStorageOptions.SectionName, nameof(EvidenceStorageOptions.ConnectionString))]
-    [InlineData(ReleasePolicyOptions.Section, nameof(ReleasePolicyOptions.DefaultRiskTier))]
+    [InlineData(PolicyOptions.SectionName, nameof(PolicyOptions.Active))]
     public void LocalSettingsSample_AppSetting_IsPresentWithDoubleUnderscores(string section, string key)
     {
         var name = $"{section}:{key}".Replace(":", "__", StringComparison.Ordinal);
@@ -61,7 +64,7 @@ public class LocalSettingsSampleTests
         // .Value runs the same validation ValidateOnStart runs when the host starts.
         Assert.NotNull(services.GetRequiredService<IOptions<DatabricksOptions>>().Value.WorkspaceUrl);
         Assert.Equal("UseDevelopmentStorage=true", services.GetRequiredService<IOptions<EvidenceStorageOptions>>().Value.ConnectionString);
-        Assert.Equal("medium", services.GetRequiredService<IOptions<ReleasePolicyOptions>>().Value.DefaultRiskTier);
+        Assert.Equal("default", services.GetRequiredService<PolicySet>().Id);
     }
 
     [Fact]

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
 using MlopsFlows.Integrations.Databricks;
+using MlopsFlows.Integrations.Datasets;
 using MlopsFlows.Integrations.Storage;
 using MlopsFlows.Integrations.Tests.Support;
 using MlopsFlows.Workflows.Ports;
@@ -25,6 +26,10 @@ public sealed class IntegrationsRegistrationTests
         Assert.IsType<DatabricksModelRegistry>(services.GetRequiredService<IModelRegistry>());
         Assert.IsType<DatabricksServingEndpoints>(services.GetRequiredService<IServingEndpoints>());
         Assert.IsType<DatabricksServingTelemetry>(services.GetRequiredService<IServingTelemetry>());
+        Assert.IsType<DatabricksCanaryTelemetry>(services.GetRequiredService<ICanaryTelemetry>());
+        Assert.IsType<DatabricksShadowTraffic>(services.GetRequiredService<IShadowTraffic>());
+        Assert.IsType<FileEvaluationData>(services.GetRequiredService<IEvaluationData>());
+        Assert.IsType<ConfiguredApproverDirectory>(services.GetRequiredService<IApproverDirectory>());
         Assert.IsType<AzureEvidenceStore>(services.GetRequiredService<IEvidenceStore>());
         Assert.IsType<LoggingApprovalNotifier>(services.GetRequiredService<IApprovalNotifier>());
         Assert.Same(services.GetRequiredService<IEvidenceStore>(), services.GetRequiredService<IEvidenceStore>());
@@ -65,6 +70,34 @@ public sealed class IntegrationsRegistrationTests
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
 
         Assert.Contains(key, error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MlopsFlows:Databricks:Canary:PredictionsUrl", "predictions/relative", "PredictionsUrl")]
+    [InlineData("MlopsFlows:Databricks:Canary:SampleCap", "5", "SampleCap")]
+    [InlineData("MlopsFlows:Databricks:Shadow:MaxRequests", "0", "MaxRequests")]
+    [InlineData("MlopsFlows:Databricks:MaxArtefacts", "0", "MaxArtefacts")]
+    [InlineData("MlopsFlows:EvaluationData:Root", " ", "Root")]
+    public void AddMlopsFlowsIntegrations_BadObservationSetting_FailsAtStart(string key, string value, string expected)
+    {
+        using var services = Build(new Dictionary<string, string?>(Valid) { [key] = value });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ObservationOptions_Defaults_AreTheDocumentedOnes()
+    {
+        var canary = new CanaryTelemetryOptions();
+        var shadow = new ShadowReplayOptions();
+        var databricks = new DatabricksOptions();
+
+        Assert.Equal((1_000, null), (canary.SampleCap, canary.PredictionsUrl));
+        Assert.Equal((null, 200, TimeSpan.FromSeconds(30)), (shadow.SamplesDirectory, shadow.MaxRequests, shadow.InvocationTimeout));
+        Assert.Equal((1_000, 4), (databricks.MaxArtefacts, databricks.MaxArtefactDepth));
+        Assert.Equal(".", new EvaluationDataOptions().Root);
     }
 
     [Fact]

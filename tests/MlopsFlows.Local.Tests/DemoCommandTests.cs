@@ -26,7 +26,7 @@ public sealed class DemoCommandTests(ITestOutputHelper output)
 
                 Assert.Equal(0, exitCode);
                 Assert.Contains("outcome: Promoted", demo.Output, StringComparison.Ordinal);
-                Assert.Contains("outcome: RolledBack — SLO breached: p95 latency", demo.Output, StringComparison.Ordinal);
+                Assert.Contains("outcome: RolledBack — canary step 1/2 (10%): SLO breached: p95 latency", demo.Output, StringComparison.Ordinal);
                 Assert.Equal(2, CountOf(demo.Output, "evidence chain: intact"));
                 Assert.Contains("Serving now: scorer-12 100%", demo.Output, StringComparison.Ordinal);
                 Assert.Contains("Demo finished as expected", demo.Output, StringComparison.Ordinal);

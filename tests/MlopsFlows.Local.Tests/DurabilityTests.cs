@@ -6,6 +6,7 @@ using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Azurite;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Domain.Releases;
+using MlopsFlows.Testing;
 using Xunit.Abstractions;
 
 namespace MlopsFlows.Local.Tests;
@@ -35,7 +36,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         using var workspace = Workspace();
         foreach (var version in new[] { 1, 2 })
         {
-            (await workspace.PostAsJsonAsync("/sim/models", new { name = Model, version, metrics = new { auc = 0.82, log_loss = 0.41 } })).EnsureSuccessStatusCode();
+            (await workspace.PostAsJsonAsync("/sim/models", LocalHostSetup.ModelVersion(Model, version))).EnsureSuccessStatusCode();
         }
 
         (await workspace.PostAsJsonAsync("/sim/endpoints", new { name = Endpoint, model = Model, version = 1 })).EnsureSuccessStatusCode();
@@ -61,7 +62,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             await WaitForApiAsync(apiA, hostA);
             using var start = await apiA.PostAsJsonAsync("api/releases", new { model = Model, version = 2, environment = "prod", requestedBy = "job:train", servingEndpoint = Endpoint });
             Assert.Equal(HttpStatusCode.Accepted, start.StatusCode);
-            await UntilAsync(apiA, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, TimeSpan.FromSeconds(60), "it waits for approval", hostA);
+            await UntilAsync(apiA, r => r.Approval is not null, TimeSpan.FromSeconds(60), "it waits for approval", hostA);
             await hostA.KillAsync();
         }
 
@@ -71,9 +72,11 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         {
             var restartedAt = Stopwatch.StartNew();
             await WaitForApiAsync(apiB, hostB);
-            var waiting = await UntilAsync(apiB, r => r.Progress?.Stage == ReleaseStage.AwaitingApproval, TimeSpan.FromSeconds(30), "the new host sees it waiting", hostB);
+            var waiting = await UntilAsync(apiB, r => r.Approval is not null, TimeSpan.FromSeconds(30), "the new host sees it waiting", hostB);
             Assert.Equal(ReleaseId, waiting.Id);
-            using var approve = await apiB.PostAsJsonAsync($"api/releases/{ReleaseId}/decisions", new { decision = "approve", approver = "risk@contoso.example" });
+            using var approve = await apiB.PostAsJsonAsync(
+                $"api/releases/{ReleaseId}/decisions",
+                new { decision = "approve", approver = LocalHostSetup.Approver, rationale = "validation report reviewed", evidenceDigest = waiting.Approval!.EvidenceDigest });
             Assert.Equal(HttpStatusCode.Accepted, approve.StatusCode);
 
             await UntilAsync(
@@ -99,15 +102,15 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(restartedAt.Elapsed < TimeSpan.FromSeconds(90), $"finished {restartedAt.Elapsed} after the restart");
             output.WriteLine($"host C: interrupted activity re-run and release promoted {restartedAt.Elapsed.TotalSeconds:F1} s after the restart");
             Assert.Equal(
-                [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
+                [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
                 done.Progress!.History.Select(h => h.Stage));
 
             // At-least-once activities, exactly-once effects: one record per sequence, one canary config update.
             Assert.Equal(done.Outcome.EvidenceCount, done.Evidence.Count);
             Assert.Equal(Enumerable.Range(1, done.Evidence.Count), done.Evidence.Select(e => e.Sequence));
-            Assert.Single(done.Evidence, e => e.Step == "canary");
+            Assert.Equal(2, done.Evidence.Count(e => e.Step == "canary"));
             var configUpdates = simulator.RequestLog.Where(r => r.Method == "PUT" && r.Path.EndsWith($"/serving-endpoints/{Endpoint}/config", StringComparison.Ordinal)).ToArray();
-            Assert.Equal(2, configUpdates.Length); // the canary split once, then 100% at promotion
+            Assert.Equal(3, configUpdates.Length); // each canary step's split once (10%, 50%), then 100% at promotion
             Assert.Equal(100, simulator.GetTraffic(Endpoint).Single(r => r.Version == 2).Percent);
 
             // The CLI re-checks the chain offline from storage.
@@ -130,14 +133,15 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
         var port = FreePort.Next();
         api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
         return HostProcess.Start(
+        [
             "serve",
             "--api-port", port.ToString(System.Globalization.CultureInfo.InvariantCulture),
             "--storage", azurite.ConnectionString,
             "--task-hub", "durability",
             "--databricks-url", simulator.BaseUrl,
             "--databricks-token", simulator.Token,
-            "--MlopsFlows:Releases:BakeTime=00:00:01",
-            "--MlopsFlows:Releases:WatchInterval=00:00:00.500");
+            .. LocalHostSetup.Arguments,
+        ]);
     }
 
     private HttpClient Workspace()

@@ -21,7 +21,8 @@ public sealed record ReleaseDetail(
     ReleaseProgress? Progress,
     ReleaseOutcome? Outcome,
     string? Failure,
-    IReadOnlyList<EvidenceEntry> Evidence);
+    IReadOnlyList<EvidenceEntry> Evidence,
+    ApprovalProgress? Approval = null);
 
 public sealed record CommandAccepted(string Id, string Command, string StatusUrl);
 

@@ -4,8 +4,9 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Options;
 using MlopsFlows.Api.Http;
+using MlopsFlows.Domain.Approvals;
+using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Workflows.Ports;
 using MlopsFlows.Workflows.Releases;
@@ -34,8 +35,18 @@ public static class ReleasesApi
             .WithName("GetRelease").WithSummary("A release's status, progress, step history and evidence.");
         releases.MapPost("/{id}/decisions", (HttpRequest request, DurableTaskClient client, string id) => DecideAsync(request, client, id))
             .WithName("DecideRelease").WithSummary("Approve or reject a release that waits for approval.");
-        releases.MapPost("/{id}/cancel", (HttpRequest request, DurableTaskClient client, string id) => CancelAsync(request, client, id))
-            .WithName("CancelRelease").WithSummary("Stop a release; traffic goes back to what it was.");
+        releases.MapPost("/{id}/pause", (HttpRequest request, DurableTaskClient client, string id) => CommandAsync(request, client, id, OversightCommandKind.Pause))
+            .WithName("PauseRelease").WithSummary("Hold a release where it is (oversight role and rationale required).");
+        releases.MapPost("/{id}/resume", (HttpRequest request, DurableTaskClient client, string id) => CommandAsync(request, client, id, OversightCommandKind.Resume))
+            .WithName("ResumeRelease").WithSummary("Let a paused release go on (oversight role and rationale required).");
+        releases.MapPost("/{id}/stop", (HttpRequest request, DurableTaskClient client, string id) => CommandAsync(request, client, id, OversightCommandKind.Stop))
+            .WithName("StopRelease").WithSummary("Stop a release; traffic goes back to what it was (oversight role and rationale required).");
+        releases.MapPost("/{id}/cancel", (HttpRequest request, DurableTaskClient client, string id) => CommandAsync(request, client, id, OversightCommandKind.Stop))
+            .WithName("CancelRelease").WithSummary("The same as stop, kept for callers of the first API version.");
+        releases.MapPost("/{id}/override", (HttpRequest request, DurableTaskClient client, string id) => CommandAsync(request, client, id, OversightCommandKind.Override))
+            .WithName("OverrideRelease").WithSummary("Break glass: grant the pending approval or pass the current step (oversight role and rationale required).");
+        releases.MapPost("/{id}/evidence", (HttpRequest request, DurableTaskClient client, string id) => AddEvidenceAsync(request, client, id))
+            .WithName("AddReleaseEvidence").WithSummary("Attach new evidence to a release in flight; approvals given before it no longer count.");
         return app;
     }
 
@@ -64,14 +75,14 @@ public static class ReleasesApi
         }
 
         var services = request.HttpContext.RequestServices;
-        var policy = services.GetRequiredService<IOptions<ReleasePolicyOptions>>().Value.Resolve(start.RiskTier);
         var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
         var input = new ReleaseInput(
             key,
             NewRunId(now),
             start.ServingEndpoint ?? ReleaseRequests.DefaultServingEndpoint(key),
             start.RequestedBy,
-            policy,
+            services.GetRequiredService<PolicySet>(),
+            start.RiskTier,
             start.EvidenceRefs,
             now);
         try
@@ -143,10 +154,20 @@ public static class ReleasesApi
             ? []
             : await request.HttpContext.RequestServices.GetRequiredService<IEvidenceStore>().ListAsync(id, runId, cancellationToken);
         var outcome = instance.RuntimeStatus == OrchestrationRuntimeStatus.Completed ? instance.ReadOutputAs<ReleaseOutcome>() : null;
+        var progress = ReadProgress(instance);
+
+        // While approvers are asked, the approval's own status holds the open seats and the digest a vote must carry.
+        ApprovalProgress? approval = null;
+        if (progress?.WaitingFor == ReleaseWaits.Approval && runId is not null)
+        {
+            var child = await client.GetInstanceAsync(ApprovalOrchestrator.InstanceIdFor(id, runId), getInputsAndOutputs: true, cancellationToken);
+            approval = child?.SerializedCustomStatus is null ? null : child.ReadCustomStatusAs<ApprovalProgress>();
+        }
+
         return TypedResults.Json(
             new ReleaseDetail(
                 id, runId, key.Model, key.Version, key.Environment, instance.RuntimeStatus.ToString(), instance.CreatedAt, instance.LastUpdatedAt,
-                ReadProgress(instance), outcome, Describe(instance.FailureDetails), evidence),
+                progress, outcome, Describe(instance.FailureDetails), evidence, approval),
             ApiJson.Options);
     }
 
@@ -165,10 +186,11 @@ public static class ReleasesApi
             return Problems.NotFound($"There is no release '{id}'.");
         }
 
-        var stage = ReadProgress(instance)?.Stage;
-        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || stage != ReleaseStage.AwaitingApproval)
+        var progress = ReadProgress(instance);
+        var waitsForDecision = progress?.Stage == ReleaseStage.AwaitingApproval || progress?.WaitingFor == ReleaseWaits.StepDecision;
+        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || !waitsForDecision)
         {
-            return Problems.Conflict($"Release '{id}' is not waiting for approval (status {instance.RuntimeStatus}, stage {stage?.ToString() ?? "not started"}).");
+            return Problems.Conflict($"Release '{id}' is not waiting for a decision (status {instance.RuntimeStatus}, stage {progress?.Stage.ToString() ?? "not started"}).");
         }
 
         var services = request.HttpContext.RequestServices;
@@ -178,34 +200,82 @@ public static class ReleasesApi
             return Problems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", "The approver's identity could not be verified.");
         }
 
-        var decided = new ApprovalDecision(decision.Approve, identity.Approver, decision.Rationale, services.GetRequiredService<TimeProvider>().GetUtcNow(), identity.Channel, identity.Verified);
+        var decided = new ApprovalDecision(
+            decision.Approve, identity.Approver, decision.Rationale, services.GetRequiredService<TimeProvider>().GetUtcNow(), identity.Channel, identity.Verified,
+            decision.ObjectId, decision.EvidenceDigest);
         await client.RaiseEventAsync(id, ReleaseEvents.Decision, decided, cancellationToken);
         return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, decision.Approve ? "approve" : "reject", StatusUrl(id)));
     }
 
-    public static async Task<IResult> CancelAsync(HttpRequest request, DurableTaskClient client, string id)
+    /// <summary>Pause, resume, stop or override. The workflow checks the role and records the command either way.</summary>
+    public static async Task<IResult> CommandAsync(HttpRequest request, DurableTaskClient client, string id, OversightCommandKind kind)
     {
         var cancellationToken = request.HttpContext.RequestAborted;
-        var (cancel, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseCancel);
-        if (cancel is null)
+        var (command, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseOversight);
+        if (command is null)
         {
             return problem!;
         }
 
-        var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) : null;
-        if (instance is null)
+        var instance = await FindInFlightAsync(client, id, cancellationToken);
+        if (instance.Problem is not null)
         {
-            return Problems.NotFound($"There is no release '{id}'.");
+            return instance.Problem;
         }
 
-        if (!InFlight.Contains(instance.RuntimeStatus))
+        if (kind == OversightCommandKind.Override && command.Target is null)
         {
-            return Problems.Conflict($"Release '{id}' has already ended ({instance.RuntimeStatus}); there is nothing to cancel.");
+            return Problems.Validation("target", "An override names its 'target': 'approval' or 'step'.");
+        }
+
+        var services = request.HttpContext.RequestServices;
+        var identity = await services.GetRequiredService<IDecisionAuthenticator>().AuthenticateAsync(request, command.RequestedBy, cancellationToken);
+        if (identity is null)
+        {
+            return Problems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", "The caller's identity could not be verified.");
+        }
+
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        await client.RaiseEventAsync(
+            id,
+            ReleaseEvents.Oversight,
+            new OversightRequest(kind, identity.Approver, command.Rationale, now, command.ObjectId, identity.Channel, identity.Verified, command.Target),
+            cancellationToken);
+        var name = kind.ToString().ToLowerInvariant();
+        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, name, StatusUrl(id)));
+    }
+
+    public static async Task<IResult> AddEvidenceAsync(HttpRequest request, DurableTaskClient client, string id)
+    {
+        var cancellationToken = request.HttpContext.RequestAborted;
+        var (addition, problem) = await ReadBodyAsync(request, ReleaseRequests.ParseEvidenceAddition);
+        if (addition is null)
+        {
+            return problem!;
+        }
+
+        var instance = await FindInFlightAsync(client, id, cancellationToken);
+        if (instance.Problem is not null)
+        {
+            return instance.Problem;
         }
 
         var now = request.HttpContext.RequestServices.GetRequiredService<TimeProvider>().GetUtcNow();
-        await client.RaiseEventAsync(id, ReleaseEvents.Cancel, new CancelRequest(cancel.RequestedBy, cancel.Reason, now), cancellationToken);
-        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, "cancel", StatusUrl(id)));
+        await client.RaiseEventAsync(id, ReleaseEvents.EvidenceAdded, new EvidenceAddition(addition.EvidenceRefs, addition.AddedBy, addition.Note, now), cancellationToken);
+        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, "add-evidence", StatusUrl(id)));
+    }
+
+    private static async Task<(OrchestrationMetadata? Instance, IResult? Problem)> FindInFlightAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) : null;
+        if (instance is null)
+        {
+            return (null, Problems.NotFound($"There is no release '{id}'."));
+        }
+
+        return InFlight.Contains(instance.RuntimeStatus)
+            ? (instance, null)
+            : (instance, Problems.Conflict($"Release '{id}' has already ended ({instance.RuntimeStatus})."));
     }
 
     public static string StatusUrl(string id) => $"{Route}/{id}";

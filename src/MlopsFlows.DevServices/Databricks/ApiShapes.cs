@@ -38,6 +38,53 @@ internal sealed record ModelVersionInfo(
 
 internal sealed record ModelAlias(string AliasName, int VersionNum);
 
+/// <summary><c>GET /api/2.1/unity-catalog/models/{full_name}</c>: no tags (Unity Catalog's REST API returns none); aliases only when asked for.</summary>
+internal sealed record RegisteredModelInfo(
+    string Name,
+    string CatalogName,
+    string SchemaName,
+    string FullName,
+    string Owner,
+    long CreatedAt,
+    string CreatedBy,
+    IReadOnlyList<ModelAlias>? Aliases);
+
+// MLflow's Unity Catalog registry routes (/api/2.0/mlflow/unity-catalog/...), the ones MLflow clients read tags from.
+
+internal sealed record MlflowRegisteredModelResponse(MlflowRegisteredModel RegisteredModel);
+
+internal sealed record MlflowRegisteredModel(
+    string Name,
+    long CreationTimestamp,
+    long LastUpdatedTimestamp,
+    string UserId,
+    IReadOnlyList<MlflowAlias> Aliases,
+    IReadOnlyList<KeyValueTag> Tags);
+
+internal sealed record MlflowModelVersionResponse(MlflowModelVersion ModelVersion);
+
+/// <summary>The version number is a string here, unlike in Unity Catalog's own API.</summary>
+internal sealed record MlflowModelVersion(
+    string Name,
+    string Version,
+    long CreationTimestamp,
+    long LastUpdatedTimestamp,
+    string UserId,
+    string Source,
+    string RunId,
+    string Status,
+    IReadOnlyList<MlflowAlias> Aliases,
+    IReadOnlyList<KeyValueTag> Tags);
+
+internal sealed record MlflowAlias(string Alias, string Version);
+
+internal sealed record KeyValueTag(string Key, string Value);
+
+/// <summary><c>GET /api/2.0/mlflow/artifacts/list</c>.</summary>
+internal sealed record ArtifactListResponse(string RootUri, IReadOnlyList<ArtifactFileInfo> Files, string? NextPageToken);
+
+internal sealed record ArtifactFileInfo(string Path, bool IsDir, long? FileSize);
+
 internal sealed record SetAliasRequest(int? VersionNum);
 
 internal sealed record GetRunResponse(RunBody Run);
@@ -104,18 +151,48 @@ internal sealed record ServedEntityInput(string? Name, string? EntityName, strin
 
 // Control routes (/sim/*).
 
-internal sealed record SeedModelVersionRequest(string? Name, int? Version, Dictionary<string, double>? Metrics, Dictionary<string, string>? Params);
+/// <summary>
+/// Seeds a model version. <c>metrics</c>, <c>params</c>, <c>tags</c> (the version's), <c>createdBy</c> and <c>artifacts</c>
+/// (file paths the run logged) replace the version's, defaults when left out; <c>modelTags</c> and <c>owner</c> set the
+/// registered model's and are left as they are when left out.
+/// </summary>
+internal sealed record SeedModelVersionRequest(
+    string? Name,
+    int? Version,
+    Dictionary<string, double>? Metrics,
+    Dictionary<string, string>? Params,
+    Dictionary<string, string>? Tags = null,
+    string? CreatedBy = null,
+    List<string>? Artifacts = null,
+    Dictionary<string, string>? ModelTags = null,
+    string? Owner = null);
 
 internal sealed record SeededModelVersion(string Name, int Version, string RunId);
 
 internal sealed record SeedEndpointRequest(string? Name, string? Model, int? Version);
 
-internal sealed record RegressionRequest(string? Endpoint, int? Version, double? AddedLatencyMs, double? ErrorRate);
+internal sealed record RegressionRequest(string? Endpoint, int? Version, double? AddedLatencyMs, double? ErrorRate, double? PredictionShift = null);
 
 internal sealed record SimulatorState(IReadOnlyList<ModelState> Models, IReadOnlyList<EndpointSummary> Endpoints, IReadOnlyList<RegressionState> Regressions);
 
-internal sealed record ModelState(string Name, IReadOnlyList<int> Versions, IReadOnlyDictionary<string, int> Aliases);
+internal sealed record ModelState(string Name, IReadOnlyList<int> Versions, IReadOnlyDictionary<string, int> Aliases, string Owner, IReadOnlyDictionary<string, string> Tags);
 
 internal sealed record EndpointSummary(string Name, string ConfigUpdate, int ConfigVersion, IReadOnlyList<SimulatedRoute> Routes, IReadOnlyList<SimulatedRoute>? PendingRoutes);
 
-internal sealed record RegressionState(string Endpoint, int Version, double AddedLatencyMs, double ErrorRate);
+internal sealed record RegressionState(string Endpoint, int Version, double AddedLatencyMs, double ErrorRate, double PredictionShift);
+
+// The simulator's own records.
+
+/// <summary>What a version is registered with; null members take the simulator's defaults.</summary>
+internal sealed record VersionSeed(
+    IReadOnlyDictionary<string, double>? Metrics = null,
+    IReadOnlyDictionary<string, string>? Parameters = null,
+    IReadOnlyDictionary<string, string>? Tags = null,
+    string? CreatedBy = null,
+    IReadOnlyList<string>? Artifacts = null)
+{
+    public static VersionSeed Default { get; } = new();
+}
+
+/// <summary>How one served-model invocation goes.</summary>
+internal sealed record InvocationPlan(TimeSpan Latency, bool Fails, double PredictionShift);

@@ -12,19 +12,20 @@ namespace MlopsFlows.DevServices.Databricks;
 
 /// <summary>
 /// A simulated Azure Databricks workspace: a real HTTP server on loopback answering the Unity Catalog, MLflow and Model
-/// Serving REST calls our adapters make, with deterministic serving telemetry and switchable regressions. Each instance
+/// Serving REST calls our adapters make (served-model invocations included), with deterministic serving telemetry and
+/// switchable regressions. Each instance
 /// has its own state, so several can run in one process.
 /// </summary>
 public sealed class DatabricksSimulator : IAsyncDisposable
 {
-    private readonly WebApplication _app;
-    private readonly SimulatedWorkspace _workspace;
-    private int _disposed;
+    private readonly WebApplication app;
+    private readonly SimulatedWorkspace workspace;
+    private int disposed;
 
     private DatabricksSimulator(WebApplication app, SimulatedWorkspace workspace, int port, string token)
     {
-        _app = app;
-        _workspace = workspace;
+        this.app = app;
+        this.workspace = workspace;
         Port = port;
         Token = token;
     }
@@ -41,7 +42,7 @@ public sealed class DatabricksSimulator : IAsyncDisposable
     public string Token { get; }
 
     /// <summary>Every request received so far (the latest 10,000), oldest first.</summary>
-    public IReadOnlyList<RecordedRequest> RequestLog => _workspace.RequestLog();
+    public IReadOnlyList<RecordedRequest> RequestLog => workspace.RequestLog();
 
     public static async Task<DatabricksSimulator> StartAsync(SimulatorOptions options, CancellationToken ct)
     {
@@ -51,6 +52,7 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.RequestsPerSecond, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.WarmupRequests, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfNegative(options.InvocationLatencyScale, nameof(options));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -62,7 +64,7 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 
         var app = builder.Build();
         var workspace = new SimulatedWorkspace(options);
-        SimulatorEndpoints.Map(app, workspace, options.Token);
+        SimulatorEndpoints.Map(app, workspace, options.Token, options.TimeProvider);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -78,15 +80,36 @@ public sealed class DatabricksSimulator : IAsyncDisposable
     }
 
     /// <summary>
-    /// Registers a Unity Catalog model version and its MLflow training run (default metrics auc 0.82, log_loss 0.41,
-    /// accuracy 0.9). Registering it again replaces its metrics and parameters. Returns the run id.
+    /// Registers a Unity Catalog model version and its MLflow training run. Registering it again replaces all of these;
+    /// left out, each takes its default: metrics auc 0.82, log_loss 0.41, accuracy 0.9; no tags; created by
+    /// <c>simulator@localhost</c>; artifacts an MLflow model folder (<c>model/MLmodel</c>, <c>model/model.pkl</c>, …).
+    /// Returns the run id.
     /// </summary>
+    /// <param name="tags">The version's tags (e.g. <c>model_card.intended_use</c>).</param>
+    /// <param name="createdBy">Who registered the version (<c>created_by</c>).</param>
+    /// <param name="artifacts">File paths the run logged, relative to its artifact root; folders follow from them.</param>
     public string AddModelVersion(
-        string model, int version, IReadOnlyDictionary<string, double>? metrics = null, IReadOnlyDictionary<string, string>? parameters = null)
+        string model,
+        int version,
+        IReadOnlyDictionary<string, double>? metrics = null,
+        IReadOnlyDictionary<string, string>? parameters = null,
+        IReadOnlyDictionary<string, string>? tags = null,
+        string? createdBy = null,
+        IReadOnlyList<string>? artifacts = null)
     {
         ThrowIfProblem(SimulatedWorkspace.ProblemWithModelName(model), nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
-        return _workspace.AddModelVersion(model, version, metrics, parameters);
+        return workspace.AddModelVersion(model, version, new VersionSeed(metrics, parameters, tags, createdBy, artifacts));
+    }
+
+    /// <summary>
+    /// Sets the registered model's owner and tags (its inventory entry, e.g. <c>risk_tier</c>), registering the model if
+    /// needed; null leaves either as it is. Default owner <c>simulator@localhost</c>, no tags.
+    /// </summary>
+    public void SetRegisteredModel(string model, string? owner = null, IReadOnlyDictionary<string, string>? tags = null)
+    {
+        ThrowIfProblem(SimulatedWorkspace.ProblemWithModelName(model), nameof(model));
+        workspace.SetRegisteredModel(model, owner, tags);
     }
 
     /// <summary>
@@ -98,45 +121,46 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         ThrowIfProblem(SimulatedWorkspace.ProblemWithEndpointName(name), nameof(name));
         ThrowIfProblem(SimulatedWorkspace.ProblemWithModelName(model), nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
-        _workspace.AddServingEndpoint(name, model, version);
+        workspace.AddServingEndpoint(name, model, version);
     }
 
     /// <summary>
     /// From now on, version <paramref name="version"/> on <paramref name="endpoint"/> answers <paramref name="addedLatencyMs"/>
-    /// slower and fails (5xx) at <paramref name="errorRate"/>: for requests counted from now on, and for the warm-up of
-    /// served entities created from now on. The endpoint need not exist yet.
+    /// slower and fails (5xx) at <paramref name="errorRate"/>: for requests counted from now on, for the warm-up of
+    /// served entities created from now on, and for invocations; its invocations' predictions move by
+    /// <paramref name="predictionShift"/>. The endpoint need not exist yet.
     /// </summary>
-    public void InjectRegression(string endpoint, int version, double addedLatencyMs, double errorRate)
+    public void InjectRegression(string endpoint, int version, double addedLatencyMs, double errorRate, double predictionShift = 0)
     {
         ThrowIfProblem(SimulatedWorkspace.ProblemWithEndpointName(endpoint), nameof(endpoint));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
-        ThrowIfProblem(SimulatorEndpoints.ProblemWithRegression(addedLatencyMs, errorRate), nameof(addedLatencyMs));
-        _workspace.InjectRegression(endpoint, version, addedLatencyMs, errorRate);
+        ThrowIfProblem(SimulatorEndpoints.ProblemWithRegression(addedLatencyMs, errorRate, predictionShift), nameof(addedLatencyMs));
+        workspace.InjectRegression(endpoint, version, addedLatencyMs, errorRate, predictionShift);
     }
 
     /// <summary>Every version answers healthily again, for requests counted from now on.</summary>
-    public void ClearRegressions() => _workspace.ClearRegressions();
+    public void ClearRegressions() => workspace.ClearRegressions();
 
     /// <summary>The live routes of an endpoint, one per served entity (0% for one without a route).</summary>
     /// <exception cref="KeyNotFoundException">No such endpoint.</exception>
-    public IReadOnlyList<SimulatedRoute> GetTraffic(string endpoint) => _workspace.GetTraffic(endpoint);
+    public IReadOnlyList<SimulatedRoute> GetTraffic(string endpoint) => workspace.GetTraffic(endpoint);
 
     /// <summary>True while a config update of the endpoint is in progress.</summary>
     /// <exception cref="KeyNotFoundException">No such endpoint.</exception>
-    public bool IsUpdating(string endpoint) => _workspace.IsUpdating(endpoint);
+    public bool IsUpdating(string endpoint) => workspace.IsUpdating(endpoint);
 
     /// <summary>The model's aliases and the versions they point at; empty for an unknown model.</summary>
-    public IReadOnlyDictionary<string, int> GetAliases(string model) => _workspace.GetAliases(model);
+    public IReadOnlyDictionary<string, int> GetAliases(string model) => workspace.GetAliases(model);
 
     public async ValueTask DisposeAsync()
     {
-        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        if (Interlocked.Exchange(ref disposed, 1) == 1)
         {
             return;
         }
 
-        await _app.StopAsync().ConfigureAwait(false);
-        await _app.DisposeAsync().ConfigureAwait(false);
+        await app.StopAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
     }
 
     private static void ThrowIfProblem(string? problem, string parameter)

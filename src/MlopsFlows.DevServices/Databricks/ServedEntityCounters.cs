@@ -22,7 +22,27 @@ internal sealed record LatencyProfile(double AddedLatencyMs, double ServerErrorR
 
     public static LatencyProfile Healthy { get; } = new(0, HealthyServerErrorRate);
 
+    /// <summary>Added to every prediction the version answers invocations with (then kept within [0, 1]). Default 0.</summary>
+    public double PredictionShift { get; init; }
+
     public double MeanMs => HealthyMeanMs + AddedLatencyMs;
+
+    /// <summary>The latency below which <paramref name="share"/> of requests are answered: the inverse of <see cref="ShareWithin"/>.</summary>
+    public double LatencyAt(double share)
+    {
+        share = Math.Clamp(share, 0, 1);
+        for (var i = 1; i < HealthyAnchors.Length; i++)
+        {
+            var (ms, anchorShare) = HealthyAnchors[i];
+            if (share <= anchorShare)
+            {
+                var (previousMs, previousShare) = HealthyAnchors[i - 1];
+                return AddedLatencyMs + previousMs + ((ms - previousMs) * (share - previousShare) / (anchorShare - previousShare));
+            }
+        }
+
+        return AddedLatencyMs + HealthyAnchors[^1].Ms;
+    }
 
     /// <summary>The share of requests answered within <paramref name="latencyMs"/>.</summary>
     public double ShareWithin(double latencyMs)
@@ -60,12 +80,12 @@ internal sealed class ServedEntityCounters
     /// <summary>Upper bounds (ms) of the latency histogram's buckets; the implicit last bucket is +Inf.</summary>
     public static readonly IReadOnlyList<double> LatencyBucketBoundsMs = [10, 25, 50, 75, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 2000, 5000];
 
-    private readonly List<Segment> _segments = [];
+    private readonly List<Segment> segments = [];
 
     public ServedEntityCounters(DateTimeOffset createdAt, int warmupRequests, double requestsPerSecond, LatencyProfile profile)
     {
         CreatedAt = createdAt;
-        _segments.Add(new Segment(createdAt, null, warmupRequests, requestsPerSecond, profile));
+        segments.Add(new Segment(createdAt, null, warmupRequests, requestsPerSecond, profile));
     }
 
     public DateTimeOffset CreatedAt { get; }
@@ -73,14 +93,14 @@ internal sealed class ServedEntityCounters
     /// <summary>From <paramref name="at"/> on, requests arrive at <paramref name="requestsPerSecond"/> and answer per <paramref name="profile"/>.</summary>
     public void ChangeAt(DateTimeOffset at, double requestsPerSecond, LatencyProfile profile)
     {
-        var current = _segments[^1];
+        var current = segments[^1];
         if (current.RequestsPerSecond.Equals(requestsPerSecond) && current.Profile == profile)
         {
             return;
         }
 
-        _segments[^1] = current with { End = at };
-        _segments.Add(new Segment(at, null, 0, requestsPerSecond, profile));
+        segments[^1] = current with { End = at };
+        segments.Add(new Segment(at, null, 0, requestsPerSecond, profile));
     }
 
     /// <summary>
@@ -92,7 +112,7 @@ internal sealed class ServedEntityCounters
         long requests = 0, clientErrors = 0, serverErrors = 0;
         double latencySum = 0;
         var within = new long[LatencyBucketBoundsMs.Count];
-        foreach (var segment in _segments)
+        foreach (var segment in segments)
         {
             var served = segment.RequestsUntil(now);
             requests += (long)Math.Floor(served);

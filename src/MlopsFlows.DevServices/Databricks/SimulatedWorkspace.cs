@@ -15,18 +15,26 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     private const string Creator = "simulator@localhost";
     private const int MaxRecordedRequests = 10_000;
 
+    /// <summary>Entries per page of an artifact listing; small enough that a test reaches a second page.</summary>
+    internal const int ArtifactPageSize = 100;
+
     private static readonly IReadOnlyDictionary<string, double> DefaultMetrics =
         new Dictionary<string, double>(StringComparer.Ordinal) { ["auc"] = 0.82, ["log_loss"] = 0.41, ["accuracy"] = 0.9 };
 
     private static readonly IReadOnlyDictionary<string, string> DefaultParams =
         new Dictionary<string, string>(StringComparer.Ordinal) { ["algorithm"] = "gradient_boosting", ["max_depth"] = "6" };
 
-    private readonly Lock _gate = new();
-    private readonly Dictionary<string, RegisteredModel> _models = new(StringComparer.OrdinalIgnoreCase);
-    private readonly Dictionary<string, TrainingRun> _runs = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ServingEndpoint> _endpoints = new(StringComparer.Ordinal);
-    private readonly Dictionary<(string Endpoint, int Version), LatencyProfile> _regressions = [];
-    private readonly Queue<RecordedRequest> _requests = new();
+    /// <summary>What a training run logs by default: an MLflow model folder.</summary>
+    private static readonly IReadOnlyList<string> DefaultArtifacts =
+        ["model/MLmodel", "model/conda.yaml", "model/model.pkl", "model/python_env.yaml", "model/requirements.txt"];
+
+    private readonly Lock gate = new();
+    private readonly Dictionary<string, RegisteredModel> models = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, TrainingRun> runs = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ServingEndpoint> endpoints = new(StringComparer.Ordinal);
+    private readonly Dictionary<(string Endpoint, int Version), LatencyProfile> regressions = [];
+    private readonly Queue<RecordedRequest> requests = new();
+    private readonly Dictionary<(string Endpoint, string Entity), long> invocations = [];
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
 
@@ -46,7 +54,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public ModelVersionInfo GetModelVersion(string fullName, int version)
     {
-        lock (_gate)
+        lock (gate)
         {
             var found = FindOrAutoCreateVersion(fullName, version)
                 ?? throw DatabricksApiException.NotFound($"Model version {fullName}/{version} does not exist.");
@@ -54,31 +62,107 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         }
     }
 
+    public RegisteredModelInfo GetRegisteredModel(string fullName, bool includeAliases)
+    {
+        lock (gate)
+        {
+            return Describe(FindOrAutoCreateModel(fullName), includeAliases);
+        }
+    }
+
+    /// <summary>MLflow's Unity Catalog view of a registered model: the one that carries its tags.</summary>
+    public MlflowRegisteredModelResponse GetMlflowRegisteredModel(string fullName)
+    {
+        lock (gate)
+        {
+            var model = FindOrAutoCreateModel(fullName);
+            return new MlflowRegisteredModelResponse(new MlflowRegisteredModel(
+                model.FullName,
+                Millis(model.CreatedAt),
+                Millis(model.CreatedAt),
+                Creator,
+                [.. SortedAliases(model).Select(a => new MlflowAlias(a.Key, a.Value.ToString(CultureInfo.InvariantCulture)))],
+                Tags(model.Tags)));
+        }
+    }
+
+    /// <summary>MLflow's Unity Catalog view of a model version: the one that carries its tags.</summary>
+    public MlflowModelVersionResponse GetMlflowModelVersion(string fullName, int version)
+    {
+        lock (gate)
+        {
+            var found = FindOrAutoCreateVersion(fullName, version)
+                ?? throw DatabricksApiException.NotFound($"Model version {fullName}/{version} does not exist.");
+            var model = models[found.FullName];
+            return new MlflowModelVersionResponse(new MlflowModelVersion(
+                found.FullName,
+                found.Version.ToString(CultureInfo.InvariantCulture),
+                Millis(found.CreatedAt),
+                Millis(found.CreatedAt),
+                found.CreatedBy,
+                SourceOf(found),
+                found.RunId,
+                "READY",
+                [.. SortedAliases(model).Where(a => a.Value == found.Version).Select(a => new MlflowAlias(a.Key, a.Value.ToString(CultureInfo.InvariantCulture)))],
+                Tags(found.Tags)));
+        }
+    }
+
+    /// <summary>
+    /// One page of the entries directly under <paramref name="path"/> in the run's artifacts (folders derived from the
+    /// logged file paths), as MLflow lists them: paths relative to the artifact root; a path holding nothing lists empty.
+    /// </summary>
+    public ArtifactListResponse ListArtifacts(string runId, string? path, string? pageToken)
+    {
+        lock (gate)
+        {
+            var run = runs.GetValueOrDefault(runId) ?? throw DatabricksApiException.NotFound($"Run '{runId}' not found.");
+            var prefix = string.IsNullOrEmpty(path) ? string.Empty : path.Trim('/') + "/";
+            var entries = new SortedDictionary<string, (bool IsDir, long? Size)>(StringComparer.Ordinal);
+            foreach (var artifact in run.Artifacts.Where(a => a.StartsWith(prefix, StringComparison.Ordinal)))
+            {
+                var rest = artifact[prefix.Length..];
+                var slash = rest.IndexOf('/', StringComparison.Ordinal);
+                entries[prefix + (slash < 0 ? rest : rest[..slash])] = slash < 0 ? (false, FileSizeOf(artifact)) : (true, null);
+            }
+
+            var start = 0;
+            if (!string.IsNullOrEmpty(pageToken) && (!int.TryParse(pageToken, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start > entries.Count))
+            {
+                throw DatabricksApiException.InvalidParameter($"'{pageToken}' is not a page token of this listing.");
+            }
+
+            var page = entries.Skip(start).Take(ArtifactPageSize).Select(e => new ArtifactFileInfo(e.Key, e.Value.IsDir, e.Value.Size)).ToList();
+            var next = start + page.Count < entries.Count ? (start + page.Count).ToString(CultureInfo.InvariantCulture) : null;
+            return new ArtifactListResponse($"dbfs:/databricks/mlflow-tracking/{run.ExperimentId}/{run.RunId}/artifacts", page, next);
+        }
+    }
+
     public GetRunResponse GetRun(string runId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            var run = _runs.GetValueOrDefault(runId) ?? throw DatabricksApiException.NotFound($"Run '{runId}' not found.");
+            var run = runs.GetValueOrDefault(runId) ?? throw DatabricksApiException.NotFound($"Run '{runId}' not found.");
             return new GetRunResponse(Describe(run));
         }
     }
 
     public ModelAlias SetAlias(string fullName, string alias, int version)
     {
-        lock (_gate)
+        lock (gate)
         {
             var found = FindOrAutoCreateVersion(fullName, version)
                 ?? throw DatabricksApiException.NotFound($"Model version {fullName}/{version} does not exist.");
-            _models[found.FullName].Aliases[alias] = version;
+            models[found.FullName].Aliases[alias] = version;
             return new ModelAlias(alias, version);
         }
     }
 
     public void DeleteAlias(string fullName, string alias)
     {
-        lock (_gate)
+        lock (gate)
         {
-            if (!_models.TryGetValue(fullName, out var model) || !model.Aliases.Remove(alias))
+            if (!models.TryGetValue(fullName, out var model) || !model.Aliases.Remove(alias))
             {
                 throw DatabricksApiException.NotFound($"Alias '{alias}' of model {fullName} does not exist.");
             }
@@ -86,19 +170,33 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     }
 
     /// <summary>Registers (or re-registers) a version and its training run; returns the run id, which depends only on name and version.</summary>
-    public string AddModelVersion(string fullName, int version, IReadOnlyDictionary<string, double>? metrics, IReadOnlyDictionary<string, string>? parameters)
+    public string AddModelVersion(string fullName, int version, VersionSeed seed)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return Register(fullName, version, metrics, parameters).RunId;
+            return Register(fullName, version, seed).RunId;
+        }
+    }
+
+    /// <summary>Sets the registered model's owner and tags (registering the model if needed); null leaves either as it is.</summary>
+    public void SetRegisteredModel(string fullName, string? owner, IReadOnlyDictionary<string, string>? tags)
+    {
+        lock (gate)
+        {
+            var model = ModelNamed(fullName);
+            model.Owner = owner ?? model.Owner;
+            if (tags is not null)
+            {
+                model.Tags = new Dictionary<string, string>(tags, StringComparer.Ordinal);
+            }
         }
     }
 
     public IReadOnlyDictionary<string, int> GetAliases(string fullName)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _models.TryGetValue(fullName, out var model)
+            return models.TryGetValue(fullName, out var model)
                 ? new Dictionary<string, int>(model.Aliases, StringComparer.OrdinalIgnoreCase)
                 : new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
         }
@@ -108,7 +206,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public ServingEndpointDetailed GetEndpoint(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
             SettleAll(Now);
             return Describe(FindEndpoint(name, modelIfCreated: null));
@@ -117,11 +215,11 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public ServingEndpointDetailed UpdateConfig(string name, EndpointConfigInput input)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Now;
             SettleAll(now);
-            if (!options.AutoCreate && !_endpoints.ContainsKey(name))
+            if (!options.AutoCreate && !endpoints.ContainsKey(name))
             {
                 throw EndpointNotFound(name);
             }
@@ -146,7 +244,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     /// <summary>Creates the endpoint, or replaces it with a fresh one, serving <paramref name="version"/> at 100%.</summary>
     public EndpointSummary AddServingEndpoint(string name, string model, int version)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Now;
             SettleAll(now);
@@ -156,7 +254,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public string GetMetrics(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Now;
             SettleAll(now);
@@ -166,12 +264,34 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         }
     }
 
-    public IReadOnlyList<SimulatedRoute> GetTraffic(string name)
+    /// <summary>
+    /// Decides how one invocation of a live served entity goes: its latency (the entity's profile at a point of a
+    /// deterministic sequence, scaled by <see cref="SimulatorOptions.InvocationLatencyScale"/>), whether it fails, and
+    /// the shift its predictions carry. The caller waits the latency outside the lock.
+    /// </summary>
+    public InvocationPlan PlanInvocation(string endpointName, string servedEntity)
     {
-        lock (_gate)
+        lock (gate)
         {
             SettleAll(Now);
-            return _endpoints.TryGetValue(name, out var endpoint)
+            var endpoint = FindEndpoint(endpointName, modelIfCreated: null);
+            var entity = endpoint.Live.Entities.FirstOrDefault(e => e.Name == servedEntity)
+                ?? throw DatabricksApiException.NotFound($"Served entity '{servedEntity}' of endpoint '{endpointName}' does not exist or is not ready.");
+            var profile = ProfileOf(endpoint.Name, entity.EntityVersion);
+            var count = invocations.GetValueOrDefault((endpoint.Name, entity.Name));
+            invocations[(endpoint.Name, entity.Name)] = count + 1;
+            var latency = profile.LatencyAt(Uniform($"latency/{endpoint.Name}/{entity.Name}/{count}")) * options.InvocationLatencyScale;
+            var fails = Uniform($"error/{endpoint.Name}/{entity.Name}/{count}") < profile.ServerErrorRate;
+            return new InvocationPlan(TimeSpan.FromMilliseconds(latency), fails, profile.PredictionShift);
+        }
+    }
+
+    public IReadOnlyList<SimulatedRoute> GetTraffic(string name)
+    {
+        lock (gate)
+        {
+            SettleAll(Now);
+            return endpoints.TryGetValue(name, out var endpoint)
                 ? RoutesOf(endpoint.Live)
                 : throw new KeyNotFoundException($"The simulator has no serving endpoint '{name}'.");
         }
@@ -179,10 +299,10 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public bool IsUpdating(string name)
     {
-        lock (_gate)
+        lock (gate)
         {
             SettleAll(Now);
-            return _endpoints.TryGetValue(name, out var endpoint)
+            return endpoints.TryGetValue(name, out var endpoint)
                 ? endpoint.Pending is not null
                 : throw new KeyNotFoundException($"The simulator has no serving endpoint '{name}'.");
         }
@@ -190,24 +310,24 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     // Regressions.
 
-    public void InjectRegression(string endpoint, int version, double addedLatencyMs, double errorRate)
+    public void InjectRegression(string endpoint, int version, double addedLatencyMs, double errorRate, double predictionShift)
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Now;
             SettleAll(now);
-            _regressions[(endpoint, version)] = new LatencyProfile(addedLatencyMs, errorRate);
+            regressions[(endpoint, version)] = new LatencyProfile(addedLatencyMs, errorRate) { PredictionShift = predictionShift };
             RefreshProfiles(now);
         }
     }
 
     public void ClearRegressions()
     {
-        lock (_gate)
+        lock (gate)
         {
             var now = Now;
             SettleAll(now);
-            _regressions.Clear();
+            regressions.Clear();
             RefreshProfiles(now);
         }
     }
@@ -216,37 +336,39 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     public void Record(RecordedRequest request)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _requests.Enqueue(request);
-            if (_requests.Count > MaxRecordedRequests)
+            requests.Enqueue(request);
+            if (requests.Count > MaxRecordedRequests)
             {
-                _requests.Dequeue();
+                requests.Dequeue();
             }
         }
     }
 
     public IReadOnlyList<RecordedRequest> RequestLog()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return [.. _requests];
+            return [.. requests];
         }
     }
 
     public SimulatorState State()
     {
-        lock (_gate)
+        lock (gate)
         {
             SettleAll(Now);
             return new SimulatorState(
-                [.. _models.Values.OrderBy(m => m.FullName, StringComparer.Ordinal).Select(m => new ModelState(
+                [.. models.Values.OrderBy(m => m.FullName, StringComparer.Ordinal).Select(m => new ModelState(
                     m.FullName,
                     [.. m.Versions.Keys.Order()],
-                    new SortedDictionary<string, int>(m.Aliases, StringComparer.Ordinal)))],
-                [.. _endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(Summarize)],
-                [.. _regressions.OrderBy(r => r.Key.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Key.Version)
-                    .Select(r => new RegressionState(r.Key.Endpoint, r.Key.Version, r.Value.AddedLatencyMs, r.Value.ServerErrorRate))]);
+                    new SortedDictionary<string, int>(m.Aliases, StringComparer.Ordinal),
+                    m.Owner,
+                    new SortedDictionary<string, string>(m.Tags, StringComparer.Ordinal)))],
+                [.. endpoints.Values.OrderBy(e => e.Name, StringComparer.Ordinal).Select(Summarize)],
+                [.. regressions.OrderBy(r => r.Key.Endpoint, StringComparer.Ordinal).ThenBy(r => r.Key.Version)
+                    .Select(r => new RegressionState(r.Key.Endpoint, r.Key.Version, r.Value.AddedLatencyMs, r.Value.ServerErrorRate, r.Value.PredictionShift))]);
         }
     }
 
@@ -266,44 +388,71 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private ModelVersion? FindOrAutoCreateVersion(string fullName, int version)
     {
-        if (_models.TryGetValue(fullName, out var model) && model.Versions.TryGetValue(version, out var existing))
+        if (models.TryGetValue(fullName, out var model) && model.Versions.TryGetValue(version, out var existing))
         {
             return existing;
         }
 
         return options.AutoCreate && version > 0 && ProblemWithModelName(fullName) is null
-            ? Register(fullName, version, metrics: null, parameters: null)
+            ? Register(fullName, version, VersionSeed.Default)
             : null;
     }
 
-    private ModelVersion Register(string fullName, int version, IReadOnlyDictionary<string, double>? metrics, IReadOnlyDictionary<string, string>? parameters)
+    /// <summary>The registered model; an unknown one that looks real is created with version 1 when auto-creating.</summary>
+    private RegisteredModel FindOrAutoCreateModel(string fullName)
     {
-        if (!_models.TryGetValue(fullName, out var model))
+        if (models.TryGetValue(fullName, out var model))
         {
-            model = new RegisteredModel(fullName);
-            _models.Add(fullName, model);
+            return model;
         }
 
+        return options.AutoCreate && ProblemWithModelName(fullName) is null
+            ? models[Register(fullName, 1, VersionSeed.Default).FullName]
+            : throw DatabricksApiException.NotFound($"Registered model '{fullName}' does not exist.");
+    }
+
+    private RegisteredModel ModelNamed(string fullName)
+    {
+        if (!models.TryGetValue(fullName, out var model))
+        {
+            model = new RegisteredModel(fullName, Now);
+            models.Add(fullName, model);
+        }
+
+        return model;
+    }
+
+    private ModelVersion Register(string fullName, int version, VersionSeed seed)
+    {
+        var model = ModelNamed(fullName);
         var now = Now;
         var runId = Digest(string.Create(CultureInfo.InvariantCulture, $"run/{model.FullName.ToUpperInvariant()}/{version}"));
         var experimentId = (BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(model.FullName.ToUpperInvariant()))) % 1_000_000_000_000_000UL)
             .ToString(CultureInfo.InvariantCulture);
-        _runs[runId] = new TrainingRun(
+        runs[runId] = new TrainingRun(
             runId,
             experimentId,
             string.Create(CultureInfo.InvariantCulture, $"train-{DefaultEntityName(model.FullName, version)}"),
             now.AddMinutes(-10),
             now.AddMinutes(-5),
-            new Dictionary<string, double>(metrics ?? DefaultMetrics, StringComparer.Ordinal),
-            new Dictionary<string, string>(parameters ?? DefaultParams, StringComparer.Ordinal));
-        var registered = new ModelVersion(model.FullName, version, runId, experimentId, model.Versions.GetValueOrDefault(version)?.CreatedAt ?? now);
+            new Dictionary<string, double>(seed.Metrics ?? DefaultMetrics, StringComparer.Ordinal),
+            new Dictionary<string, string>(seed.Parameters ?? DefaultParams, StringComparer.Ordinal),
+            [.. (seed.Artifacts ?? DefaultArtifacts).Select(a => a.Trim('/')).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal)]);
+        var registered = new ModelVersion(
+            model.FullName,
+            version,
+            runId,
+            experimentId,
+            model.Versions.GetValueOrDefault(version)?.CreatedAt ?? now,
+            seed.CreatedBy ?? Creator,
+            new Dictionary<string, string>(seed.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal));
         model.Versions[version] = registered;
         return registered;
     }
 
     private ModelVersionInfo Describe(ModelVersion version)
     {
-        var model = _models[version.FullName];
+        var model = models[version.FullName];
         var parts = version.FullName.Split('.');
         return new ModelVersionInfo(
             ModelName: parts[2],
@@ -312,11 +461,41 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             Version: version.Version,
             RunId: version.RunId,
             Status: "READY",
-            Source: $"dbfs:/databricks/mlflow-tracking/{version.ExperimentId}/{version.RunId}/artifacts/model",
-            Aliases: [.. model.Aliases.Where(a => a.Value == version.Version).OrderBy(a => a.Key, StringComparer.Ordinal).Select(a => new ModelAlias(a.Key, a.Value))],
+            Source: SourceOf(version),
+            Aliases: [.. SortedAliases(model).Where(a => a.Value == version.Version).Select(a => new ModelAlias(a.Key, a.Value))],
             CreatedAt: Millis(version.CreatedAt),
-            CreatedBy: Creator);
+            CreatedBy: version.CreatedBy);
     }
+
+    private static RegisteredModelInfo Describe(RegisteredModel model, bool includeAliases)
+    {
+        var parts = model.FullName.Split('.');
+        return new RegisteredModelInfo(
+            Name: parts[2],
+            CatalogName: parts[0],
+            SchemaName: parts[1],
+            FullName: model.FullName,
+            Owner: model.Owner,
+            CreatedAt: Millis(model.CreatedAt),
+            CreatedBy: Creator,
+            Aliases: includeAliases ? [.. SortedAliases(model).Select(a => new ModelAlias(a.Key, a.Value))] : null);
+    }
+
+    private static IOrderedEnumerable<KeyValuePair<string, int>> SortedAliases(RegisteredModel model) =>
+        model.Aliases.OrderBy(a => a.Key, StringComparer.Ordinal);
+
+    private static List<KeyValueTag> Tags(IReadOnlyDictionary<string, string> tags) =>
+        [.. tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new KeyValueTag(t.Key, t.Value))];
+
+    private static string SourceOf(ModelVersion version) =>
+        $"dbfs:/databricks/mlflow-tracking/{version.ExperimentId}/{version.RunId}/artifacts/model";
+
+    /// <summary>A stable, made-up size, so listings read the same every time.</summary>
+    private static long FileSizeOf(string path) => 128 + (BitConverter.ToUInt32(SHA256.HashData(Encoding.UTF8.GetBytes(path))) % 65_536);
+
+    /// <summary>A stable point in [0, 1) for a label: the simulator's deterministic stand-in for a random draw.</summary>
+    internal static double Uniform(string label) =>
+        (BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(label))) >> 11) * (1.0 / (1UL << 53));
 
     private static RunBody Describe(TrainingRun run) => new(
         new RunInfo(
@@ -336,7 +515,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private ServingEndpoint FindEndpoint(string name, string? modelIfCreated)
     {
-        if (_endpoints.TryGetValue(name, out var endpoint))
+        if (endpoints.TryGetValue(name, out var endpoint))
         {
             return endpoint;
         }
@@ -351,13 +530,13 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private ServingEndpoint CreateEndpoint(string name, string model, int version, DateTimeOffset now)
     {
-        var registered = _models.TryGetValue(model, out var known) && known.Versions.TryGetValue(version, out var existing)
+        var registered = models.TryGetValue(model, out var known) && known.Versions.TryGetValue(version, out var existing)
             ? existing
-            : Register(model, version, metrics: null, parameters: null);
+            : Register(model, version, VersionSeed.Default);
         var entity = new ServedEntity(DefaultEntityName(registered.FullName, version), registered.FullName, version, "Small", ScaleToZeroEnabled: true);
         var endpoint = new ServingEndpoint(name, Digest($"endpoint/{name}"), now);
         Apply(endpoint, new ServingConfig([entity], [new ServingRoute(entity.Name, 100)]), now);
-        _endpoints[name] = endpoint;
+        endpoints[name] = endpoint;
         return endpoint;
     }
 
@@ -437,7 +616,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private void SettleAll(DateTimeOffset now)
     {
-        foreach (var endpoint in _endpoints.Values)
+        foreach (var endpoint in endpoints.Values)
         {
             if (endpoint.Pending is { } pending && now >= endpoint.PendingLiveAt)
             {
@@ -477,7 +656,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private void RefreshProfiles(DateTimeOffset now)
     {
-        foreach (var endpoint in _endpoints.Values)
+        foreach (var endpoint in endpoints.Values)
         {
             foreach (var (entity, counters) in endpoint.Counters.Values)
             {
@@ -489,7 +668,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     private double RateOf(ServingConfig config, ServedEntity entity) => config.PercentOf(entity.Name) / 100.0 * options.RequestsPerSecond;
 
     private LatencyProfile ProfileOf(string endpoint, int version) =>
-        _regressions.GetValueOrDefault((endpoint, version)) ?? LatencyProfile.Healthy;
+        regressions.GetValueOrDefault((endpoint, version)) ?? LatencyProfile.Healthy;
 
     private static ServingEndpointDetailed Describe(ServingEndpoint endpoint) => new(
         endpoint.Name,
@@ -528,16 +707,29 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         RoutesOf(endpoint.Live),
         endpoint.Pending is { } pending ? RoutesOf(pending) : null);
 
-    private sealed class RegisteredModel(string fullName)
+    private sealed class RegisteredModel(string fullName, DateTimeOffset createdAt)
     {
         public string FullName { get; } = fullName;
+
+        public DateTimeOffset CreatedAt { get; } = createdAt;
+
+        public string Owner { get; set; } = Creator;
+
+        public Dictionary<string, string> Tags { get; set; } = new(StringComparer.Ordinal);
 
         public Dictionary<int, ModelVersion> Versions { get; } = [];
 
         public Dictionary<string, int> Aliases { get; } = new(StringComparer.OrdinalIgnoreCase);
     }
 
-    private sealed record ModelVersion(string FullName, int Version, string RunId, string ExperimentId, DateTimeOffset CreatedAt);
+    private sealed record ModelVersion(
+        string FullName,
+        int Version,
+        string RunId,
+        string ExperimentId,
+        DateTimeOffset CreatedAt,
+        string CreatedBy,
+        IReadOnlyDictionary<string, string> Tags);
 
     private sealed record TrainingRun(
         string RunId,
@@ -546,7 +738,8 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         DateTimeOffset StartedAt,
         DateTimeOffset EndedAt,
         IReadOnlyDictionary<string, double> Metrics,
-        IReadOnlyDictionary<string, string> Params);
+        IReadOnlyDictionary<string, string> Params,
+        IReadOnlyList<string> Artifacts);
 
     private sealed record ServedEntity(string Name, string EntityName, int EntityVersion, string WorkloadSize, bool ScaleToZeroEnabled)
     {

@@ -8,12 +8,13 @@ using Microsoft.AspNetCore.Routing;
 namespace MlopsFlows.DevServices.Databricks;
 
 /// <summary>
-/// The simulator's HTTP surface: the Databricks REST routes our adapters call (under <c>/api</c>, bearer token required)
-/// and the simulator's own control routes (under <c>/sim</c>, no token) for seeding and fault injection.
+/// The simulator's HTTP surface: the Databricks REST routes our adapters call (under <c>/api</c>) and served-model
+/// invocations (under <c>/serving-endpoints</c>), both requiring the bearer token, and the simulator's own control
+/// routes (under <c>/sim</c>, no token) for seeding and fault injection.
 /// </summary>
 internal static class SimulatorEndpoints
 {
-    public static void Map(WebApplication app, SimulatedWorkspace workspace, string token)
+    public static void Map(WebApplication app, SimulatedWorkspace workspace, string token, TimeProvider time)
     {
         app.Use(RecordRequests(workspace));
         app.Use(TranslateErrors);
@@ -22,6 +23,7 @@ internal static class SimulatorEndpoints
         MapUnityCatalog(app.MapGroup("/api/2.1/unity-catalog"), workspace);
         MapMlflow(app.MapGroup("/api/2.0/mlflow"), workspace);
         MapServingEndpoints(app.MapGroup("/api/2.0/serving-endpoints"), workspace);
+        MapInvocations(app.MapGroup("/serving-endpoints"), workspace, time);
         app.MapFallback("/api/{**path}", IResult (HttpRequest request) =>
             throw new DatabricksApiException(404, "ENDPOINT_NOT_FOUND", $"No API found for '{request.Method} {request.Path}'."));
 
@@ -30,6 +32,9 @@ internal static class SimulatorEndpoints
 
     private static void MapUnityCatalog(RouteGroupBuilder api, SimulatedWorkspace workspace)
     {
+        api.MapGet("/models/{fullName}", (string fullName, HttpRequest request) =>
+            Databricks(workspace.GetRegisteredModel(fullName, IsTrue(request.Query["include_aliases"].FirstOrDefault()))));
+
         api.MapGet("/models/{fullName}/versions/{version}", (string fullName, string version) =>
             Databricks(workspace.GetModelVersion(fullName, ParseVersion(version))));
 
@@ -47,13 +52,60 @@ internal static class SimulatorEndpoints
         });
     }
 
-    private static void MapMlflow(RouteGroupBuilder api, SimulatedWorkspace workspace) =>
+    private static void MapMlflow(RouteGroupBuilder api, SimulatedWorkspace workspace)
+    {
         api.MapGet("/runs/get", (HttpRequest request) =>
         {
             var runId = request.Query["run_id"].FirstOrDefault() ?? request.Query["run_uuid"].FirstOrDefault();
             return string.IsNullOrEmpty(runId)
                 ? throw DatabricksApiException.InvalidParameter("Missing required parameter 'run_id'.")
                 : Databricks(workspace.GetRun(runId));
+        });
+
+        api.MapGet("/artifacts/list", (HttpRequest request) =>
+        {
+            var runId = request.Query["run_id"].FirstOrDefault() ?? request.Query["run_uuid"].FirstOrDefault();
+            return string.IsNullOrEmpty(runId)
+                ? throw DatabricksApiException.InvalidParameter("Missing required parameter 'run_id'.")
+                : Databricks(workspace.ListArtifacts(runId, request.Query["path"].FirstOrDefault(), request.Query["page_token"].FirstOrDefault()));
+        });
+
+        api.MapGet("/unity-catalog/registered-models/get", (HttpRequest request) =>
+            Databricks(workspace.GetMlflowRegisteredModel(Required(request, "name"))));
+
+        api.MapGet("/unity-catalog/model-versions/get", (HttpRequest request) =>
+            Databricks(workspace.GetMlflowModelVersion(Required(request, "name"), ParseVersion(Required(request, "version")))));
+    }
+
+    /// <summary>
+    /// Served-model invocations: each waits the entity's simulated latency, fails (500) at its error rate and otherwise
+    /// answers one prediction in [0, 1] per input row. A prediction depends only on the row (plus the version's injected
+    /// shift), so versions agree unless told otherwise. Invocations are not added to the metrics export.
+    /// </summary>
+    private static void MapInvocations(RouteGroupBuilder api, SimulatedWorkspace workspace, TimeProvider time) =>
+        api.MapPost("/{name}/served-models/{servedModel}/invocations", async (string name, string servedModel, HttpRequest request) =>
+        {
+            string body;
+            using (var reader = new StreamReader(request.Body, Encoding.UTF8))
+            {
+                body = await reader.ReadToEndAsync(request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
+            var rows = InvocationRows(body);
+            var plan = workspace.PlanInvocation(name, servedModel);
+            if (plan.Latency > TimeSpan.Zero)
+            {
+                await Task.Delay(plan.Latency, time, request.HttpContext.RequestAborted).ConfigureAwait(false);
+            }
+
+            if (plan.Fails)
+            {
+                throw new DatabricksApiException(500, "INTERNAL_ERROR", $"Served model '{servedModel}' failed to answer (simulated).");
+            }
+
+            return Results.Json(
+                new { predictions = rows.Select(row => Math.Round(Math.Clamp(SimulatedWorkspace.Uniform($"prediction/{row}") + plan.PredictionShift, 0, 1), 4)).ToArray() },
+                ApiJson.Databricks);
         });
 
     private static void MapServingEndpoints(RouteGroupBuilder api, SimulatedWorkspace workspace)
@@ -76,7 +128,12 @@ internal static class SimulatorEndpoints
             var body = await ReadAsync<SeedModelVersionRequest>(request, ApiJson.Control).ConfigureAwait(false);
             Refuse(SimulatedWorkspace.ProblemWithModelName(body.Name));
             var version = PositiveVersion(body.Version, "version");
-            var runId = workspace.AddModelVersion(body.Name!, version, body.Metrics, body.Params);
+            var runId = workspace.AddModelVersion(body.Name!, version, new VersionSeed(body.Metrics, body.Params, body.Tags, body.CreatedBy, body.Artifacts));
+            if (body.ModelTags is not null || body.Owner is not null)
+            {
+                workspace.SetRegisteredModel(body.Name!, body.Owner, body.ModelTags);
+            }
+
             return Control(new SeededModelVersion(body.Name!, version, runId));
         });
 
@@ -96,8 +153,9 @@ internal static class SimulatorEndpoints
             var version = PositiveVersion(body.Version, "version");
             var addedLatencyMs = body.AddedLatencyMs ?? 0;
             var errorRate = body.ErrorRate ?? LatencyProfile.HealthyServerErrorRate;
-            Refuse(ProblemWithRegression(addedLatencyMs, errorRate));
-            workspace.InjectRegression(body.Endpoint!, version, addedLatencyMs, errorRate);
+            var predictionShift = body.PredictionShift ?? 0;
+            Refuse(ProblemWithRegression(addedLatencyMs, errorRate, predictionShift));
+            workspace.InjectRegression(body.Endpoint!, version, addedLatencyMs, errorRate, predictionShift);
             return Results.NoContent();
         });
 
@@ -111,10 +169,46 @@ internal static class SimulatorEndpoints
     }
 
     /// <summary>Why a regression cannot be simulated, or null when it can.</summary>
-    internal static string? ProblemWithRegression(double addedLatencyMs, double errorRate) =>
+    internal static string? ProblemWithRegression(double addedLatencyMs, double errorRate, double predictionShift = 0) =>
         !double.IsFinite(addedLatencyMs) || addedLatencyMs < 0 ? "addedLatencyMs must be zero or more."
         : !double.IsFinite(errorRate) || errorRate is < 0 or > 1 ? "errorRate must be between 0 and 1."
+        : !double.IsFinite(predictionShift) || predictionShift is < -1 or > 1 ? "predictionShift must be between -1 and 1."
         : null;
+
+    /// <summary>
+    /// The input rows of an invocation body, each as text: <c>dataframe_records</c>, <c>dataframe_split.data</c>,
+    /// <c>instances</c> or <c>inputs</c> (one row per element); any other JSON object is one row.
+    /// </summary>
+    private static List<string> InvocationRows(string body)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(body);
+        }
+        catch (JsonException e)
+        {
+            throw DatabricksApiException.Malformed($"The request body is not JSON: {e.Message}");
+        }
+
+        using (document)
+        {
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
+            {
+                throw DatabricksApiException.Malformed("The request body must be a JSON object.");
+            }
+
+            JsonElement rows = default;
+            var found = root.TryGetProperty("dataframe_records", out rows)
+                || (root.TryGetProperty("dataframe_split", out var split) && split.ValueKind == JsonValueKind.Object && split.TryGetProperty("data", out rows))
+                || root.TryGetProperty("instances", out rows)
+                || root.TryGetProperty("inputs", out rows);
+            return found && rows.ValueKind == JsonValueKind.Array
+                ? [.. rows.EnumerateArray().Select(row => row.GetRawText())]
+                : [root.GetRawText()];
+        }
+    }
 
     private static Func<HttpContext, RequestDelegate, Task> RecordRequests(SimulatedWorkspace workspace) => async (context, next) =>
     {
@@ -150,7 +244,8 @@ internal static class SimulatorEndpoints
 
     private static Func<HttpContext, RequestDelegate, Task> RequireBearerToken(string token) => (context, next) =>
     {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal))
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.Ordinal)
+            || context.Request.Path.StartsWithSegments("/serving-endpoints", StringComparison.Ordinal))
         {
             var header = context.Request.Headers.Authorization.ToString();
             if (header.Length == 0)
@@ -185,6 +280,13 @@ internal static class SimulatorEndpoints
         int.TryParse(version, NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) && parsed > 0
             ? parsed
             : throw DatabricksApiException.InvalidParameter($"'{version}' is not a model version number.");
+
+    private static string Required(HttpRequest request, string parameter) =>
+        request.Query[parameter].FirstOrDefault() is { Length: > 0 } value
+            ? value
+            : throw DatabricksApiException.InvalidParameter($"Missing required parameter '{parameter}'.");
+
+    private static bool IsTrue(string? flag) => string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
 
     private static int PositiveVersion(int? version, string field) =>
         version is { } value && value > 0 ? value : throw DatabricksApiException.InvalidParameter($"{field} must be a positive model version.");

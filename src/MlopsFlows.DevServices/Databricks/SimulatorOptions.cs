@@ -26,6 +26,13 @@ public sealed record SimulatorOptions
     /// </summary>
     public bool AutoCreate { get; init; } = true;
 
-    /// <summary>The clock behind config-update delays and request counts. Default <see cref="TimeProvider.System"/>.</summary>
+    /// <summary>
+    /// How much of a served entity's simulated latency an invocation (<c>POST /serving-endpoints/{name}/served-models/{entity}/invocations</c>)
+    /// really waits, on <see cref="TimeProvider"/>: 1 waits all of it (median 60 ms when healthy), 0 answers at once.
+    /// Default 1.
+    /// </summary>
+    public double InvocationLatencyScale { get; init; } = 1;
+
+    /// <summary>The clock behind config-update delays, request counts and invocation latencies. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

@@ -12,10 +12,27 @@ public sealed record GateVerdict(bool Passed, IReadOnlyList<GateCheck> Checks, s
         Problem is null ? Checks.Where(c => !c.Passed).Select(c => c.Reason) : Checks.Where(c => !c.Passed).Select(c => c.Reason).Prepend(Problem);
 
     public static GateVerdict CannotEvaluate(string problem) => new(false, [], problem);
+
+    /// <summary>The same verdict in the common report shape; a problem that stopped evaluation is insufficient data.</summary>
+    public GateReport ToReport()
+    {
+        var findings = Checks.Select(c => new GateFinding("threshold", c.Metric, c.Passed ? GateOutcome.Pass : GateOutcome.Fail, c.Reason)
+        {
+            Value = c.Value,
+            Comparison = c.Comparison,
+            Threshold = c.Threshold,
+        });
+        return GateReport.From(
+            GateEvaluation.Name,
+            Problem is null ? [.. findings] : [new GateFinding("evaluation", "model version", GateOutcome.InsufficientData, Problem), .. findings]);
+    }
 }
 
 public static class GateEvaluation
 {
+    /// <summary>The name of the absolute metric thresholds gate in its <see cref="GateReport"/>.</summary>
+    public const string Name = "metrics";
+
     public static GateVerdict Evaluate(IReadOnlyDictionary<string, double> metrics, IReadOnlyList<MetricThreshold> gates)
     {
         var checks = gates.Select(gate => Check(metrics, gate)).ToArray();

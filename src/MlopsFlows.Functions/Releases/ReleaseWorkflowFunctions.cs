@@ -1,6 +1,7 @@
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using MlopsFlows.Domain.Evidence;
+using MlopsFlows.Domain.Gates;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Functions.Hosting;
 using MlopsFlows.Workflows.Ports;
@@ -44,6 +45,42 @@ public static class ReleaseWorkflowFunctions
         TaskActivities.RunAsync<RecordEvidence, EvidenceRecord, string>(input, function);
 
     [Function(nameof(NotifyApprovers))]
-    public static Task<bool> RunNotifyApprovers([ActivityTrigger] ApprovalRequest input, FunctionContext function) =>
-        TaskActivities.RunAsync<NotifyApprovers, ApprovalRequest, bool>(input, function);
+    public static Task<IReadOnlyList<DirectoryPerson>> RunNotifyApprovers([ActivityTrigger] ApprovalNotice input, FunctionContext function) =>
+        TaskActivities.RunAsync<NotifyApprovers, ApprovalNotice, IReadOnlyList<DirectoryPerson>>(input, function);
+
+    [Function(nameof(ApprovalOrchestrator))]
+    public static Task<ApprovalOutcomeResult> RunApprovalOrchestrator([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new ApprovalOrchestrator().RunAsync(context, context.GetInput<ApprovalInput>()!);
+
+    [Function(nameof(ReadModelInventory))]
+    public static Task<RegisteredModelDetails> RunReadModelInventory([ActivityTrigger] string input, FunctionContext function) =>
+        TaskActivities.RunAsync<ReadModelInventory, string, RegisteredModelDetails>(input, function);
+
+    [Function(nameof(FindPerson))]
+    public static Task<DirectoryPerson?> RunFindPerson([ActivityTrigger] PersonQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<FindPerson, PersonQuery, DirectoryPerson?>(input, function);
+
+    [Function(nameof(JudgeCandidate))]
+    public static Task<JudgeVerdict> RunJudgeCandidate([ActivityTrigger] JudgeQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<JudgeCandidate, JudgeQuery, JudgeVerdict>(input, function);
+
+    [Function(nameof(EvaluateMetricGate))]
+    public static Task<GateReport> RunEvaluateMetricGate([ActivityTrigger] GateQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<EvaluateMetricGate, GateQuery, GateReport>(input, function);
+
+    [Function(nameof(EvaluatePerformanceGate))]
+    public static Task<GateReport> RunEvaluatePerformanceGate([ActivityTrigger] GateQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<EvaluatePerformanceGate, GateQuery, GateReport>(input, function);
+
+    [Function(nameof(EvaluateArtefactGate))]
+    public static Task<GateReport> RunEvaluateArtefactGate([ActivityTrigger] GateQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<EvaluateArtefactGate, GateQuery, GateReport>(input, function);
+
+    [Function(nameof(EvaluateDataQualityGate))]
+    public static Task<GateReport> RunEvaluateDataQualityGate([ActivityTrigger] GateQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<EvaluateDataQualityGate, GateQuery, GateReport>(input, function);
+
+    [Function(nameof(EvaluateFairnessGate))]
+    public static Task<GateReport> RunEvaluateFairnessGate([ActivityTrigger] GateQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<EvaluateFairnessGate, GateQuery, GateReport>(input, function);
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask.Client;
 using MlopsFlows.Api.Releases;
+using MlopsFlows.Domain.Approvals;
 
 namespace MlopsFlows.Functions.Releases;
 
@@ -40,10 +41,45 @@ public static class ReleasesHttpFunctions
         string id) =>
         ReleasesApi.DecideAsync(request, client, id);
 
+    [Function(nameof(PauseRelease))]
+    public static Task<IResult> PauseRelease(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/pause")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        ReleasesApi.CommandAsync(request, client, id, OversightCommandKind.Pause);
+
+    [Function(nameof(ResumeRelease))]
+    public static Task<IResult> ResumeRelease(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/resume")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        ReleasesApi.CommandAsync(request, client, id, OversightCommandKind.Resume);
+
+    [Function(nameof(StopRelease))]
+    public static Task<IResult> StopRelease(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/stop")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        ReleasesApi.CommandAsync(request, client, id, OversightCommandKind.Stop);
+
     [Function(nameof(CancelRelease))]
     public static Task<IResult> CancelRelease(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/cancel")] HttpRequest request,
         [DurableClient] DurableTaskClient client,
         string id) =>
-        ReleasesApi.CancelAsync(request, client, id);
+        ReleasesApi.CommandAsync(request, client, id, OversightCommandKind.Stop);
+
+    [Function(nameof(OverrideRelease))]
+    public static Task<IResult> OverrideRelease(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/override")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        ReleasesApi.CommandAsync(request, client, id, OversightCommandKind.Override);
+
+    [Function(nameof(AddReleaseEvidence))]
+    public static Task<IResult> AddReleaseEvidence(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = Release + "/evidence")] HttpRequest request,
+        [DurableClient] DurableTaskClient client,
+        string id) =>
+        ReleasesApi.AddEvidenceAsync(request, client, id);
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Integrations.Approvals;
 
@@ -8,7 +9,21 @@ internal static partial class Log
     [LoggerMessage(
         EventId = 2301,
         Level = LogLevel.Information,
-        Message = "Approval needed for release {ReleaseId} ({Model} v{Version} to {Environment}, risk tier {RiskTier}, requested by {RequestedBy}) before {Deadline:o}: decide with POST {DecisionPath}. Gates: {GateSummary}")]
-    public static partial void ApprovalRequested(
-        ILogger logger, string releaseId, string model, int version, string environment, string riskTier, string requestedBy, DateTimeOffset deadline, string decisionPath, IReadOnlyList<string> gateSummary);
+        Message = "Approval {Kind} {NotificationId} for release {ReleaseId} ({Model} v{Version} to {Environment}, risk tier {RiskTier}, requested by {RequestedBy}) to {Recipients} for roles {Roles}, before {Deadline:o}: decide with POST {DecisionPath} on evidence {EvidenceDigest}. Summary: {Summary}")]
+    public static partial void ApprovalNotified(
+        ILogger logger,
+        ApprovalNotificationKind kind,
+        string notificationId,
+        string releaseId,
+        string model,
+        int version,
+        string environment,
+        string riskTier,
+        string requestedBy,
+        IReadOnlyList<string> recipients,
+        IReadOnlyList<string> roles,
+        DateTimeOffset deadline,
+        string decisionPath,
+        string evidenceDigest,
+        IReadOnlyList<string> summary);
 }

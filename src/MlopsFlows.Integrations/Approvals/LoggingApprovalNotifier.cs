@@ -4,26 +4,33 @@ using MlopsFlows.Workflows.Ports;
 namespace MlopsFlows.Integrations.Approvals;
 
 /// <summary>
-/// Tells approvers through the log: one structured line naming the release, its deadline and how to decide.
-/// Stands in until the Teams and email notifiers arrive. Calling it twice just writes the line twice.
+/// Tells approvers through the log: one structured line per notification naming its kind, the release, the people and
+/// roles addressed, the deadline, the evidence digest a decision must carry and how to decide. Stands in until the
+/// Teams and email notifiers arrive. Calling it twice with the same notification just writes the line twice.
 /// </summary>
 public sealed class LoggingApprovalNotifier(ILogger<LoggingApprovalNotifier> logger) : IApprovalNotifier
 {
     public Task NotifyAsync(ApprovalRequest request, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
+        string[] recipients = [.. request.Recipients.Select(p => p.Upn)];
         var decisionPath = DecisionPath(request.ReleaseId);
-        Log.ApprovalRequested(
+        Log.ApprovalNotified(
             logger,
+            request.Kind,
+            request.NotificationId,
             request.ReleaseId,
             request.Model,
             request.Version,
             request.Environment,
             request.RiskTier,
             request.RequestedBy,
+            recipients,
+            request.Roles,
             request.Deadline,
             decisionPath,
-            request.GateSummary);
+            request.EvidenceDigest,
+            request.Summary);
         return Task.CompletedTask;
     }
 

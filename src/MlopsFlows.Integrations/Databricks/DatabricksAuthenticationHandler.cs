@@ -11,9 +11,9 @@ namespace MlopsFlows.Integrations.Databricks;
 internal sealed class DatabricksAccessTokens(IOptions<DatabricksOptions> options, TokenCredential credential, TimeProvider time) : IDisposable
 {
     private static readonly TimeSpan RefreshMargin = TimeSpan.FromMinutes(5);
-    private readonly SemaphoreSlim _refresh = new(1, 1);
+    private readonly SemaphoreSlim refresh = new(1, 1);
     // A reference, so the lock-free read in the fast path never sees half of a refresh.
-    private volatile CachedToken? _cached;
+    private volatile CachedToken? cached;
 
     public async ValueTask<string> GetAsync(CancellationToken cancellationToken)
     {
@@ -23,30 +23,30 @@ internal sealed class DatabricksAccessTokens(IOptions<DatabricksOptions> options
             return token;
         }
 
-        if (_cached is { } fresh && IsFresh(fresh))
+        if (cached is { } fresh && IsFresh(fresh))
         {
             return fresh.Value;
         }
 
-        await _refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await refresh.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            if (_cached is { } current && IsFresh(current))
+            if (cached is { } current && IsFresh(current))
             {
                 return current.Value;
             }
 
             var issued = await credential.GetTokenAsync(new TokenRequestContext([DatabricksOptions.AzureDatabricksScope]), cancellationToken).ConfigureAwait(false);
-            _cached = new CachedToken(issued.Token, issued.ExpiresOn);
+            cached = new CachedToken(issued.Token, issued.ExpiresOn);
             return issued.Token;
         }
         finally
         {
-            _refresh.Release();
+            refresh.Release();
         }
     }
 
-    public void Dispose() => _refresh.Dispose();
+    public void Dispose() => refresh.Dispose();
 
     private bool IsFresh(CachedToken token) => token.ExpiresOn - RefreshMargin > time.GetUtcNow();
 

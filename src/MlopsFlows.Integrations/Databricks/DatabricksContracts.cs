@@ -3,7 +3,28 @@ namespace MlopsFlows.Integrations.Databricks;
 // The slices of Databricks REST payloads the adapters read or write, in snake_case on the wire
 // (see DatabricksHttp.Json). Anything not listed here is ignored on read.
 
-internal sealed record UnityCatalogModelVersion(string? ModelName, int? Version, string? RunId);
+/// <summary><c>GET /api/2.1/unity-catalog/models/{full_name}/versions/{version}</c> (ModelVersionInfo).</summary>
+internal sealed record UnityCatalogModelVersion(string? ModelName, int? Version, string? RunId, string? CreatedBy);
+
+/// <summary><c>GET /api/2.1/unity-catalog/models/{full_name}?include_aliases=true</c> (RegisteredModelInfo; it carries no tags).</summary>
+internal sealed record UnityCatalogRegisteredModel(string? FullName, string? Owner, IReadOnlyList<UnityCatalogAlias>? Aliases);
+
+internal sealed record UnityCatalogAlias(string AliasName, int VersionNum);
+
+// MLflow's Unity Catalog registry routes (what an MLflow client with registry URI "databricks-uc" calls): the Unity
+// Catalog REST API returns no tags for models or versions, these do.
+
+/// <summary><c>GET /api/2.0/mlflow/unity-catalog/registered-models/get?name=</c>.</summary>
+internal sealed record MlflowUcRegisteredModelResponse(MlflowUcRegisteredModel? RegisteredModel);
+
+internal sealed record MlflowUcRegisteredModel(string? Name, IReadOnlyList<MlflowTag>? Tags);
+
+/// <summary><c>GET /api/2.0/mlflow/unity-catalog/model-versions/get?name=&amp;version=</c>.</summary>
+internal sealed record MlflowUcModelVersionResponse(MlflowUcModelVersion? ModelVersion);
+
+internal sealed record MlflowUcModelVersion(string? Name, string? Version, IReadOnlyList<MlflowTag>? Tags);
+
+internal sealed record MlflowTag(string Key, string? Value);
 
 internal sealed record MlflowRunResponse(MlflowRun? Run);
 
@@ -12,6 +33,11 @@ internal sealed record MlflowRun(MlflowRunData? Data);
 internal sealed record MlflowRunData(IReadOnlyList<MlflowMetric>? Metrics);
 
 internal sealed record MlflowMetric(string Key, double Value);
+
+/// <summary><c>GET /api/2.0/mlflow/artifacts/list?run_id=&amp;path=&amp;page_token=</c>; paths are relative to the run's artefact root.</summary>
+internal sealed record MlflowArtifactList(string? RootUri, IReadOnlyList<MlflowFileInfo>? Files, string? NextPageToken);
+
+internal sealed record MlflowFileInfo(string Path, bool? IsDir, long? FileSize);
 
 internal sealed record SetAliasRequest(int VersionNum);
 

@@ -41,6 +41,14 @@ internal static class DatabricksHttp
         using var response = await http.SendClassifiedAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>POSTs <paramref name="body"/> and reads the JSON answer.</summary>
+    public static async Task<TResult> PostJsonAsync<TBody, TResult>(this HttpClient http, string path, TBody body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: Json) };
+        using var response = await http.SendClassifiedAsync(request, cancellationToken).ConfigureAwait(false);
+        return await ReadJsonAsync<TResult>(response, path, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Escapes one path segment (a model's full name, an alias, an endpoint name).</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
@@ -74,17 +82,23 @@ internal static class DatabricksHttp
 
         using (response)
         {
-            var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
-            var status = (int)response.StatusCode;
-            var detail = $"Databricks {what} answered {status} {error.ErrorCode ?? "(no error_code)"}: {error.Message}";
-            throw response.StatusCode switch
-            {
-                HttpStatusCode.NotFound => new DependencyNotFoundException(detail),
-                HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => new TransientDependencyException(detail),
-                _ when status >= 500 => new TransientDependencyException(detail),
-                _ => new DatabricksApiException(response.StatusCode, error.ErrorCode, detail),
-            };
+            throw await ClassifyAsync(response, what, cancellationToken).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>The exception an unsuccessful answer stands for: 404 → not found, 408/429/5xx → transient, any other → <see cref="DatabricksApiException"/>.</summary>
+    public static async Task<Exception> ClassifyAsync(HttpResponseMessage response, string what, CancellationToken cancellationToken)
+    {
+        var error = await ReadErrorAsync(response, cancellationToken).ConfigureAwait(false);
+        var status = (int)response.StatusCode;
+        var detail = $"Databricks {what} answered {status} {error.ErrorCode ?? "(no error_code)"}: {error.Message}";
+        return response.StatusCode switch
+        {
+            HttpStatusCode.NotFound => new DependencyNotFoundException(detail),
+            HttpStatusCode.TooManyRequests or HttpStatusCode.RequestTimeout => new TransientDependencyException(detail),
+            _ when status >= 500 => new TransientDependencyException(detail),
+            _ => new DatabricksApiException(response.StatusCode, error.ErrorCode, detail),
+        };
     }
 
     private static async Task<T> ReadJsonAsync<T>(HttpResponseMessage response, string path, CancellationToken cancellationToken)

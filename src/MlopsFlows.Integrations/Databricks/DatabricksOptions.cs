@@ -65,6 +65,20 @@ public sealed class DatabricksOptions : IValidatableObject
     [Range(typeof(TimeSpan), "00:00:00.100", "00:30:00", ParseLimitsInInvariantCulture = true)]
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The most entries (files and folders) read from a training run's artefact listing; the rest are left out and the
+    /// cut is logged. Default 1,000. Key: <c>MlopsFlows:Databricks:MaxArtefacts</c>.
+    /// </summary>
+    [Range(1, 100_000)]
+    public int MaxArtefacts { get; set; } = 1_000;
+
+    /// <summary>
+    /// How many folder levels of a run's artefacts are listed (1 = the root only). Default 4.
+    /// Key: <c>MlopsFlows:Databricks:MaxArtefactDepth</c>.
+    /// </summary>
+    [Range(1, 32)]
+    public int MaxArtefactDepth { get; set; } = 4;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (WorkspaceUrl is not null && (!WorkspaceUrl.IsAbsoluteUri || (WorkspaceUrl.Scheme != Uri.UriSchemeHttps && WorkspaceUrl.Scheme != Uri.UriSchemeHttp)))

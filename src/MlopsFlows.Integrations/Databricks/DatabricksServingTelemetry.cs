@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Integrations.Prometheus;
@@ -19,28 +18,17 @@ namespace MlopsFlows.Integrations.Databricks;
 /// </remarks>
 public sealed class DatabricksServingTelemetry(HttpClient http, ILogger<DatabricksServingTelemetry> logger) : IServingTelemetry
 {
-    public const string RequestCount = "request_count_total";
-    public const string ServerErrorCount = "request_5xx_count_total";
-    public const string LatencyBucket = "request_latency_ms_bucket";
-    public const string VersionLabel = "entity_version";
+    public const string RequestCount = ServedVersionMetrics.RequestCount;
+    public const string ServerErrorCount = ServedVersionMetrics.ServerErrorCount;
+    public const string LatencyBucket = ServedVersionMetrics.LatencyBucket;
+    public const string VersionLabel = ServedVersionMetrics.VersionLabel;
     public const string EntityLabel = "served_entity_name";
 
     public async Task<ServingMetrics> GetMetricsAsync(string endpoint, int version, TimeSpan window, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(endpoint);
         var text = await http.GetTextAsync($"api/2.0/serving-endpoints/{DatabricksHttp.Segment(endpoint)}/metrics", cancellationToken).ConfigureAwait(false);
-
-        IReadOnlyList<PrometheusSample> samples;
-        try
-        {
-            samples = PrometheusTextParser.Parse(text);
-        }
-        catch (FormatException ex)
-        {
-            throw new FormatException($"Serving endpoint '{endpoint}' exported metrics that are not Prometheus text: {ex.Message}", ex);
-        }
-
-        var metrics = Summarise(samples, version);
+        var metrics = Summarise(ServedVersionMetrics.Parse(endpoint, text), version);
         Log.MetricsRead(logger, endpoint, version, metrics.RequestCount, metrics.ErrorCount, metrics.P95LatencyMs);
         return metrics;
     }
@@ -51,28 +39,9 @@ public sealed class DatabricksServingTelemetry(HttpClient http, ILogger<Databric
     /// </summary>
     internal static ServingMetrics Summarise(IReadOnlyList<PrometheusSample> samples, int version)
     {
-        var versionText = version.ToString(CultureInfo.InvariantCulture);
-        var ofVersion = samples.Where(s => s.Label(VersionLabel) == versionText).ToList();
-        var requests = (long)Math.Round(ofVersion.Where(s => s.Name == RequestCount).Sum(s => s.Value));
-        var errors = (long)Math.Round(ofVersion.Where(s => s.Name == ServerErrorCount).Sum(s => s.Value));
-        if (requests <= 0)
-        {
-            return new ServingMetrics(version, 0, 0, 0);
-        }
-
-        var buckets = ofVersion
-            .Where(s => s.Name == LatencyBucket)
-            .GroupBy(s => ParseBound(s.Label("le")))
-            .Where(g => !double.IsNaN(g.Key))
-            .Select(g => new HistogramBucket(g.Key, g.Sum(s => s.Value)));
-        return new ServingMetrics(version, requests, errors, HistogramQuantile.Estimate(0.95, buckets));
+        var (requests, errors, buckets) = ServedVersionMetrics.Of(samples, version);
+        return requests <= 0
+            ? new ServingMetrics(version, 0, 0, 0)
+            : new ServingMetrics(version, requests, errors, HistogramQuantile.Estimate(0.95, buckets));
     }
-
-    /// <summary>A bucket's upper bound; NaN (the bucket is ignored) when the <c>le</c> label is missing or not a number.</summary>
-    private static double ParseBound(string? le) => le switch
-    {
-        "+Inf" or "Inf" => double.PositiveInfinity,
-        _ when double.TryParse(le, NumberStyles.Float, CultureInfo.InvariantCulture, out var bound) => bound,
-        _ => double.NaN,
-    };
 }

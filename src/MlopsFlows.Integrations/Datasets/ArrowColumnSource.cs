@@ -40,6 +40,44 @@ public sealed class ArrowColumnSource : IColumnSource
     /// <inheritdoc />
     public async IAsyncEnumerable<NumericChunk> ReadNumericAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (values, rows) in NumericBatchesAsync(column, keepNulls: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new NumericChunk(values, rows - values.Length);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, rows) in CategoricalBatchesAsync(column, keepNulls: false, cancellationToken).ConfigureAwait(false))
+        {
+            // Without nulls kept every slot holds a string.
+            yield return new CategoricalChunk(values!, rows - values.Length);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<double>> ReadNumericRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, _) in NumericBatchesAsync(column, keepNulls: true, cancellationToken).ConfigureAwait(false))
+        {
+            yield return values;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<string?>> ReadCategoricalRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, _) in CategoricalBatchesAsync(column, keepNulls: true, cancellationToken).ConfigureAwait(false))
+        {
+            yield return values;
+        }
+    }
+
+    /// <summary>One record batch at a time: its values (nulls as NaN when kept, else left out) and its row count.</summary>
+    private async IAsyncEnumerable<(ReadOnlyMemory<double> Values, int Rows)> NumericBatchesAsync(
+        string column, bool keepNulls, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(column);
         using var reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var index = ColumnIndex(await ReadSchemaAsync(reader, cancellationToken).ConfigureAwait(false), column);
@@ -55,36 +93,38 @@ public sealed class ArrowColumnSource : IColumnSource
                     values = new double[array.Length];
                 }
 
+                var target = new CopyTarget(values, column, batchNumber, keepNulls);
                 var count = array switch
                 {
-                    DoubleArray a => Copy(a, values, column, batchNumber),
-                    FloatArray a => Copy(a, values, column, batchNumber),
-                    HalfFloatArray a => Copy(a, values, column, batchNumber),
-                    Int64Array a => Copy(a, values, column, batchNumber),
-                    Int32Array a => Copy(a, values, column, batchNumber),
-                    Int16Array a => Copy(a, values, column, batchNumber),
-                    Int8Array a => Copy(a, values, column, batchNumber),
-                    UInt64Array a => Copy(a, values, column, batchNumber),
-                    UInt32Array a => Copy(a, values, column, batchNumber),
-                    UInt16Array a => Copy(a, values, column, batchNumber),
-                    UInt8Array a => Copy(a, values, column, batchNumber),
+                    DoubleArray a => Copy(a, target),
+                    FloatArray a => Copy(a, target),
+                    HalfFloatArray a => Copy(a, target),
+                    Int64Array a => Copy(a, target),
+                    Int32Array a => Copy(a, target),
+                    Int16Array a => Copy(a, target),
+                    Int8Array a => Copy(a, target),
+                    UInt64Array a => Copy(a, target),
+                    UInt32Array a => Copy(a, target),
+                    UInt16Array a => Copy(a, target),
+                    UInt8Array a => Copy(a, target),
                     _ => throw new FormatException($"'{Path}': column '{column}' holds {array.Data.DataType.Name} values, not numbers."),
                 };
 
-                yield return new NumericChunk(values.AsMemory(0, count), array.Length - count);
+                yield return (values.AsMemory(0, count), array.Length);
             }
 
             batchNumber++;
         }
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>One record batch at a time: its strings (nulls as null when kept, else left out) and its row count.</summary>
+    private async IAsyncEnumerable<(ReadOnlyMemory<string?> Values, int Rows)> CategoricalBatchesAsync(
+        string column, bool keepNulls, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(column);
         using var reader = await OpenAsync(cancellationToken).ConfigureAwait(false);
         var index = ColumnIndex(await ReadSchemaAsync(reader, cancellationToken).ConfigureAwait(false), column);
-        string[] values = [];
+        string?[] values = [];
         while (await reader.ReadNextRecordBatchAsync(cancellationToken).ConfigureAwait(false) is { } batch)
         {
             using (batch)
@@ -97,7 +137,7 @@ public sealed class ArrowColumnSource : IColumnSource
 
                 if (values.Length < array.Length)
                 {
-                    values = new string[array.Length];
+                    values = new string?[array.Length];
                 }
 
                 var count = 0;
@@ -107,22 +147,32 @@ public sealed class ArrowColumnSource : IColumnSource
                     {
                         values[count++] = array.GetString(i);
                     }
+                    else if (keepNulls)
+                    {
+                        values[count++] = null;
+                    }
                 }
 
-                yield return new CategoricalChunk(values.AsMemory(0, count), array.Length - count);
+                yield return (values.AsMemory(0, count), array.Length);
             }
         }
     }
 
-    private int Copy<T>(PrimitiveArray<T> array, double[] destination, string column, int batchNumber)
+    private int Copy<T>(PrimitiveArray<T> array, CopyTarget target)
         where T : struct, IEquatable<T>, System.Numerics.INumberBase<T>
     {
         var raw = array.Values;
+        var destination = target.Destination;
         var count = 0;
         for (var i = 0; i < array.Length; i++)
         {
             if (array.NullCount > 0 && !array.IsValid(i))
             {
+                if (target.KeepNulls)
+                {
+                    destination[count++] = double.NaN;
+                }
+
                 continue;
             }
 
@@ -132,7 +182,7 @@ public sealed class ArrowColumnSource : IColumnSource
                 throw new FormatException(
                     string.Create(
                         CultureInfo.InvariantCulture,
-                        $"'{Path}': record batch {batchNumber}, row {i} of column '{column}' is {value}, not a finite number; write missing values as nulls."));
+                        $"'{Path}': record batch {target.BatchNumber}, row {i} of column '{target.Column}' is {value}, not a finite number; write missing values as nulls."));
             }
 
             destination[count++] = value;
@@ -150,6 +200,8 @@ public sealed class ArrowColumnSource : IColumnSource
                 $"'{Path}' has no column '{column}'; its columns are: {string.Join(", ", schema.FieldsList.Select(field => field.Name))}.",
                 nameof(column));
     }
+
+    private readonly record struct CopyTarget(double[] Destination, string Column, int BatchNumber, bool KeepNulls);
 
     private static async Task<Schema> ReadSchemaAsync(ArrowStreamReader reader, CancellationToken cancellationToken) =>
         reader is ArrowFileReader file

@@ -49,7 +49,7 @@ public sealed class CsvColumnSource : IColumnSource
     public async IAsyncEnumerable<NumericChunk> ReadNumericAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(column);
-        var parser = new NumericParser(Path, column, chunkSize);
+        var parser = new NumericParser(Path, column, chunkSize, keepNulls: false);
         await foreach (var _ in ChunksAsync(parser, cancellationToken).ConfigureAwait(false))
         {
             yield return new NumericChunk(parser.Values.AsMemory(0, parser.ValueCount), parser.NullCount);
@@ -61,10 +61,34 @@ public sealed class CsvColumnSource : IColumnSource
     public async IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(column);
-        var parser = new CategoricalParser(Path, column, chunkSize);
+        var parser = new CategoricalParser(Path, column, chunkSize, keepNulls: false);
         await foreach (var _ in ChunksAsync(parser, cancellationToken).ConfigureAwait(false))
         {
             yield return new CategoricalChunk(parser.Values.AsMemory(0, parser.ValueCount), parser.NullCount);
+            parser.ResetChunk();
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<double>> ReadNumericRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(column);
+        var parser = new NumericParser(Path, column, chunkSize, keepNulls: true);
+        await foreach (var _ in ChunksAsync(parser, cancellationToken).ConfigureAwait(false))
+        {
+            yield return parser.Values.AsMemory(0, parser.ValueCount);
+            parser.ResetChunk();
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<string?>> ReadCategoricalRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(column);
+        var parser = new CategoricalParser(Path, column, chunkSize, keepNulls: true);
+        await foreach (var _ in ChunksAsync(parser, cancellationToken).ConfigureAwait(false))
+        {
+            yield return ((string?[])parser.Values).AsMemory(0, parser.ValueCount);
             parser.ResetChunk();
         }
     }
@@ -288,6 +312,9 @@ public sealed class CsvColumnSource : IColumnSource
 
         protected abstract void OnValue(ReadOnlySpan<char> text, long lineNumber, int columnNumber);
 
+        /// <summary>An empty field: counted by default; a row-aligned parser stores a placeholder instead.</summary>
+        protected virtual void OnNull() => NullCount++;
+
         protected string ColumnName => column!;
 
         private void Keep(char c)
@@ -315,7 +342,7 @@ public sealed class CsvColumnSource : IColumnSource
             {
                 if (fieldLength == 0)
                 {
-                    NullCount++;
+                    OnNull();
                 }
                 else
                 {
@@ -380,9 +407,21 @@ public sealed class CsvColumnSource : IColumnSource
         }
     }
 
-    private sealed class NumericParser(string path, string column, int chunkSize) : ColumnParser(path, column)
+    private sealed class NumericParser(string path, string column, int chunkSize, bool keepNulls) : ColumnParser(path, column)
     {
         public double[] Values { get; private set; } = new double[chunkSize + CharBufferSize];
+
+        protected override void OnNull()
+        {
+            if (keepNulls)
+            {
+                Values[ValueCount++] = double.NaN;
+            }
+            else
+            {
+                base.OnNull();
+            }
+        }
 
         protected override void OnValue(ReadOnlySpan<char> text, long lineNumber, int columnNumber)
         {
@@ -398,9 +437,21 @@ public sealed class CsvColumnSource : IColumnSource
         }
     }
 
-    private sealed class CategoricalParser(string path, string column, int chunkSize) : ColumnParser(path, column)
+    private sealed class CategoricalParser(string path, string column, int chunkSize, bool keepNulls) : ColumnParser(path, column)
     {
         public string[] Values { get; private set; } = new string[chunkSize + CharBufferSize];
+
+        protected override void OnNull()
+        {
+            if (keepNulls)
+            {
+                Values[ValueCount++] = null!;
+            }
+            else
+            {
+                base.OnNull();
+            }
+        }
 
         protected override void OnValue(ReadOnlySpan<char> text, long lineNumber, int columnNumber) => Values[ValueCount++] = new string(text);
     }

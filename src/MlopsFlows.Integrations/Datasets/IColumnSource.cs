@@ -25,6 +25,18 @@ public interface IColumnSource
     /// <summary>Streams the non-null values of a categorical (text) column.</summary>
     /// <exception cref="ArgumentException">The file has no such column.</exception>
     IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Streams a numeric column row by row, a null cell as NaN: row <c>i</c> of one column lines up with row <c>i</c> of
+    /// another (labels with predictions), which the null-skipping <see cref="ReadNumericAsync"/> cannot promise.
+    /// </summary>
+    /// <exception cref="ArgumentException">The file has no such column.</exception>
+    /// <exception cref="FormatException">A cell is not a finite number.</exception>
+    IAsyncEnumerable<ReadOnlyMemory<double>> ReadNumericRowsAsync(string column, CancellationToken cancellationToken = default);
+
+    /// <summary>Streams a categorical column row by row, a null cell as null, aligned like <see cref="ReadNumericRowsAsync"/>.</summary>
+    /// <exception cref="ArgumentException">The file has no such column.</exception>
+    IAsyncEnumerable<ReadOnlyMemory<string?>> ReadCategoricalRowsAsync(string column, CancellationToken cancellationToken = default);
 }
 
 /// <summary>A run of a numeric column: its non-null values, and how many null cells the run skipped.</summary>

@@ -41,6 +41,44 @@ public sealed class ParquetColumnSource : IColumnSource
     /// <inheritdoc />
     public async IAsyncEnumerable<NumericChunk> ReadNumericAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
     {
+        await foreach (var (values, rows) in NumericGroupsAsync(column, keepNulls: false, cancellationToken).ConfigureAwait(false))
+        {
+            yield return new NumericChunk(values, rows - values.Length);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, rows) in CategoricalGroupsAsync(column, keepNulls: false, cancellationToken).ConfigureAwait(false))
+        {
+            // Without nulls kept every slot holds a string.
+            yield return new CategoricalChunk(values!, rows - values.Length);
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<double>> ReadNumericRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, _) in NumericGroupsAsync(column, keepNulls: true, cancellationToken).ConfigureAwait(false))
+        {
+            yield return values;
+        }
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<ReadOnlyMemory<string?>> ReadCategoricalRowsAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        await foreach (var (values, _) in CategoricalGroupsAsync(column, keepNulls: true, cancellationToken).ConfigureAwait(false))
+        {
+            yield return values;
+        }
+    }
+
+    /// <summary>One row group at a time: its values (nulls as NaN when kept, else left out) and its row count.</summary>
+    private async IAsyncEnumerable<(ReadOnlyMemory<double> Values, int Rows)> NumericGroupsAsync(
+        string column, bool keepNulls, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         ArgumentException.ThrowIfNullOrEmpty(column);
         var stream = OpenFile();
         await using (stream.ConfigureAwait(false))
@@ -57,26 +95,28 @@ public sealed class ParquetColumnSource : IColumnSource
                     values = new double[rows];
                 }
 
-                var (count, nulls) = field.ClrType switch
+                var target = new GroupTarget(rowGroup, field, rows, values, group, keepNulls);
+                var count = field.ClrType switch
                 {
-                    var t when t == typeof(double) => await ReadAsync<double>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(float) => await ReadAsync<float>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(long) => await ReadAsync<long>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(int) => await ReadAsync<int>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(short) => await ReadAsync<short>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(sbyte) => await ReadAsync<sbyte>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(byte) => await ReadAsync<byte>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
-                    var t when t == typeof(decimal) => await ReadAsync<decimal>(rowGroup, field, rows, values, group, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(double) => await ReadAsync<double>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(float) => await ReadAsync<float>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(long) => await ReadAsync<long>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(int) => await ReadAsync<int>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(short) => await ReadAsync<short>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(sbyte) => await ReadAsync<sbyte>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(byte) => await ReadAsync<byte>(target, cancellationToken).ConfigureAwait(false),
+                    var t when t == typeof(decimal) => await ReadAsync<decimal>(target, cancellationToken).ConfigureAwait(false),
                     var t => throw new FormatException($"'{Path}': column '{column}' holds {t.Name} values, not numbers."),
                 };
 
-                yield return new NumericChunk(values.AsMemory(0, count), nulls);
+                yield return (values.AsMemory(0, count), rows);
             }
         }
     }
 
-    /// <inheritdoc />
-    public async IAsyncEnumerable<CategoricalChunk> ReadCategoricalAsync(string column, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <summary>One row group at a time: its strings (nulls as null when kept, else left out) and its row count.</summary>
+    private async IAsyncEnumerable<(ReadOnlyMemory<string?> Values, int Rows)> CategoricalGroupsAsync(
+        string column, bool keepNulls, [EnumeratorCancellation] CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(column);
         var stream = OpenFile();
@@ -101,6 +141,11 @@ public sealed class ParquetColumnSource : IColumnSource
                 }
 
                 await rowGroup.ReadAsync(field, values.AsMemory(0, rows), null, cancellationToken).ConfigureAwait(false);
+                if (keepNulls)
+                {
+                    yield return (values.AsMemory(0, rows), rows);
+                    continue;
+                }
 
                 // Nulls come back as null references: squeeze them out in place.
                 var count = 0;
@@ -112,20 +157,15 @@ public sealed class ParquetColumnSource : IColumnSource
                     }
                 }
 
-                yield return new CategoricalChunk(Unsafe.As<string[]>(values).AsMemory(0, count), rows - count);
+                yield return (values.AsMemory(0, count), rows);
             }
         }
     }
 
-    private async Task<(int Count, int Nulls)> ReadAsync<T>(
-        ParquetRowGroupReader rowGroup,
-        DataField field,
-        int rows,
-        double[] destination,
-        int group,
-        CancellationToken cancellationToken)
+    private async Task<int> ReadAsync<T>(GroupTarget target, CancellationToken cancellationToken)
         where T : struct, INumberBase<T>
     {
+        var (rowGroup, field, rows, destination, group, keepNulls) = target;
         var buffer = ArrayPool<T?>.Shared.Rent(rows);
         try
         {
@@ -155,6 +195,11 @@ public sealed class ParquetColumnSource : IColumnSource
             {
                 if (buffer[i] is not { } raw)
                 {
+                    if (keepNulls)
+                    {
+                        destination[count++] = double.NaN;
+                    }
+
                     continue;
                 }
 
@@ -170,7 +215,7 @@ public sealed class ParquetColumnSource : IColumnSource
                 destination[count++] = value;
             }
 
-            return (count, rows - count);
+            return count;
         }
         finally
         {
@@ -183,6 +228,8 @@ public sealed class ParquetColumnSource : IColumnSource
         ?? throw new ArgumentException(
             $"'{Path}' has no column '{column}'; its columns are: {string.Join(", ", reader.Schema.GetDataFields().Select(field => field.Name))}.",
             nameof(column));
+
+    private readonly record struct GroupTarget(ParquetRowGroupReader RowGroup, DataField Field, int Rows, double[] Destination, int Group, bool KeepNulls);
 
     private FileStream OpenFile() =>
         new(Path, FileMode.Open, FileAccess.Read, FileShare.Read, 64 * 1024, FileOptions.Asynchronous | FileOptions.RandomAccess);

@@ -15,6 +15,10 @@ internal static class DemoCommand
 {
     private const string Model = "main.credit.scorer";
     private const string Endpoint = "scorer-prod";
+    private const string Approver = "risk.officer@contoso.example";
+
+    /// <summary>The demo's policy set: the shipped one with second-scale timings (Demo/policies/demo.yaml, copied to the output).</summary>
+    public static string DemoPolicies => Path.Combine(AppContext.BaseDirectory, "demo-policies");
 
     public static async Task<int> RunAsync(string[] args, CancellationToken stop)
     {
@@ -29,10 +33,14 @@ internal static class DemoCommand
             "--MlopsFlows:Local:Simulator=true",
             $"--MlopsFlows:Local:TaskHub={hub}",
             $"--MlopsFlows:Local:AzuriteDataFolder={Path.Combine(data, "azurite")}",
-            "--MlopsFlows:Releases:ApprovalTimeout=00:10:00",
-            "--MlopsFlows:Releases:CanaryTrafficPercent=10",
-            "--MlopsFlows:Releases:BakeTime=00:00:06",
-            "--MlopsFlows:Releases:WatchInterval=00:00:02",
+            $"--MlopsFlows:Policies:Path={DemoPolicies}",
+            "--MlopsFlows:Policies:Active=demo",
+            $"--MlopsFlows:Approvers:0:Upn={Approver}",
+            "--MlopsFlows:Approvers:0:ObjectId=5f1c2a9e-0000-4000-8000-00000000a001",
+            "--MlopsFlows:Approvers:0:Roles:0=model-validation",
+            "--MlopsFlows:Approvers:1:Upn=release.manager@contoso.example",
+            "--MlopsFlows:Approvers:1:ObjectId=5f1c2a9e-0000-4000-8000-00000000a002",
+            "--MlopsFlows:Approvers:1:Roles:0=release-managers",
         ]);
 
         DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
@@ -50,11 +58,11 @@ internal static class DemoCommand
         var runner = new DemoRelease(api, verifier);
 
         DemoConsole.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate)");
-        var first = await runner.RunAsync(Model, 12, "prod", approver: "risk.officer@contoso.example", stop);
+        var first = await runner.RunAsync(Model, 12, "prod", approver: Approver, stop);
 
         DemoConsole.Heading("Release 2: main.credit.scorer v13 → prod (the simulator injects a +400 ms latency regression)");
         await PostAsync(workspace, "/sim/regressions", new { endpoint = Endpoint, version = 13, addedLatencyMs = 400.0, errorRate = 0.0 }, stop);
-        var second = await runner.RunAsync(Model, 13, "prod", approver: "risk.officer@contoso.example", stop);
+        var second = await runner.RunAsync(Model, 13, "prod", approver: Approver, stop);
 
         var traffic = await workspace.GetFromJsonAsync<JsonElement>($"/api/2.0/serving-endpoints/{Endpoint}", stop);
         DemoConsole.Heading("Result");
@@ -72,11 +80,33 @@ internal static class DemoCommand
 
     private static async Task SeedWorkspaceAsync(HttpClient workspace, CancellationToken stop)
     {
-        await PostAsync(workspace, "/sim/models", new { name = Model, version = 11, metrics = new { auc = 0.79, log_loss = 0.45 } }, stop);
-        await PostAsync(workspace, "/sim/models", new { name = Model, version = 12, metrics = new { auc = 0.83, log_loss = 0.40 } }, stop);
-        await PostAsync(workspace, "/sim/models", new { name = Model, version = 13, metrics = new { auc = 0.84, log_loss = 0.39 } }, stop);
+        await PostAsync(workspace, "/sim/models", Version(11, auc: 0.79, logLoss: 0.45), stop);
+        await PostAsync(workspace, "/sim/models", Version(12, auc: 0.83, logLoss: 0.40), stop);
+        await PostAsync(workspace, "/sim/models", Version(13, auc: 0.84, logLoss: 0.39), stop);
         await PostAsync(workspace, "/sim/endpoints", new { name = Endpoint, model = Model, version = 11 }, stop);
     }
+
+    /// <summary>A registered version as a training job leaves it: metrics, the model card as tags, its evaluation set, who built it.</summary>
+    private static object Version(int version, double auc, double logLoss) => new
+    {
+        name = Model,
+        version,
+        owner = "credit-risk-models@contoso.example",
+        modelTags = new Dictionary<string, string> { ["risk_tier"] = "medium" },
+        createdBy = "data.scientist@contoso.example",
+        metrics = new { auc, log_loss = logLoss },
+        tags = new Dictionary<string, string>
+        {
+            ["model_card.intended_use"] = "Probability of default for consumer credit applications",
+            ["model_card.limitations"] = "Not validated for small-business lending",
+            ["model_card.training_data"] = "main.credit.applications_2019_2025",
+            ["model_card.evaluation_data"] = "main.credit.holdout_2026q3",
+            ["model_card.owner"] = "credit-risk-models@contoso.example",
+            ["evaluation_set"] = "main.credit.holdout_2026q3",
+            ["evaluation_set_version"] = "17",
+        },
+        artifacts = new[] { "model/MLmodel", "reports/explainability_report.html" },
+    };
 
     private static async Task PostAsync(HttpClient client, string path, object body, CancellationToken stop)
     {

@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using MlopsFlows.Api.Releases;
-using MlopsFlows.Domain.Releases;
 using MlopsFlows.Integrations.Storage;
+using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Local.Demo;
 
@@ -35,11 +35,12 @@ internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
                 }
 
                 shownStages = progress.History.Count;
-                if (progress.Stage == ReleaseStage.AwaitingApproval && !decided)
+                // The approver answers the card they were shown: the vote carries that evidence digest.
+                if (progress.WaitingFor == ReleaseWaits.Approval && detail.Approval is { } approval && !decided)
                 {
                     using var decision = await api.PostAsJsonAsync(
                         $"{accepted.StatusUrl.TrimStart('/')}/decisions",
-                        new { decision = "approve", approver, rationale = "Gates passed; validation report reviewed." },
+                        new { decision = "approve", approver, rationale = "Gates passed; validation report reviewed.", evidenceDigest = approval.EvidenceDigest },
                         stop);
                     DemoConsole.Say($"approver {approver} approves → {(int)decision.StatusCode}");
                     decided = decision.IsSuccessStatusCode;

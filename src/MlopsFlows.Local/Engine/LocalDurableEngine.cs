@@ -31,6 +31,7 @@ public static class LocalDurableEngine
             MaxQueuePollingInterval = options.MaxQueuePollingInterval,
             ControlQueueVisibilityTimeout = options.QueueVisibilityTimeout,
             WorkItemQueueVisibilityTimeout = options.QueueVisibilityTimeout,
+            CustomMessageTypeBinder = new ProtobufMapTypeBinder(),
         };
         var service = new AzureStorageOrchestrationService(settings);
         await service.CreateIfNotExistsAsync();
@@ -47,7 +48,7 @@ public static class LocalDurableEngine
         builder.WebHost.ConfigureKestrel(kestrel =>
             kestrel.Listen(IPAddress.Loopback, grpcPort, listen => listen.Protocols = HttpProtocols.Http2));
         builder.Services.AddGrpc();
-        builder.Services.AddSingleton<IOrchestrationService>(service);
+        builder.Services.AddSingleton<IOrchestrationService>(new SidecarHistoryNormaliser(service));
         builder.Services.AddSingleton<IOrchestrationServiceClient>(service);
         builder.Services.Configure<TaskHubGrpcServerOptions>(o => o.Mode = TaskHubGrpcServerMode.ApiServerAndDispatcher);
         builder.Services.AddSingleton<TaskHubGrpcServer>();
@@ -60,6 +61,7 @@ public static class LocalDurableEngine
             worker.AddTasks(tasks =>
             {
                 tasks.AddReleaseWorkflows();
+                tasks.AddMonitoringWorkflows();
                 moreTasks?.Invoke(tasks);
             });
         });

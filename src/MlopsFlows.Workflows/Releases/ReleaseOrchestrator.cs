@@ -1,13 +1,12 @@
 using Microsoft.DurableTask;
-using MlopsFlows.Domain.Gates;
 using MlopsFlows.Domain.Releases;
-using MlopsFlows.Domain.Serving;
 
 namespace MlopsFlows.Workflows.Releases;
 
 /// <summary>
-/// One model release, start to finish:
-/// evidence gates → approval → canary → watch → promote or roll back, with evidence at every step.
+/// One model release, start to finish: policy for the model's risk tier → evidence gates → approval (N-of-M, a
+/// sub-orchestration) → deployment (canary steps, shadow or blue/green, each judged) → promote or roll back,
+/// with evidence at every step and oversight commands (pause, resume, stop, override) heard at every wait.
 /// </summary>
 public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, ReleaseOutcome>
 {
@@ -20,15 +19,20 @@ public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, Release
         }
 
         var release = new ReleaseRun(context, input);
-        var cancel = context.WaitForExternalEvent<CancelRequest>(ReleaseEvents.Cancel);
+
+        var tier = await release.ResolvePolicyAsync();
+        if (!tier.Resolved)
+        {
+            return await release.EndAsync(ReleaseStage.GateFailed, tier.Reason);
+        }
 
         var gates = await release.CheckEvidenceGatesAsync();
         if (!gates.Passed)
         {
-            return await release.EndAsync(ReleaseStage.GateFailed, "evidence gates failed: " + string.Join("; ", gates.FailureReasons));
+            return await release.EndAsync(ReleaseStage.GateFailed, gates.Reason);
         }
 
-        var approval = await release.AwaitApprovalAsync(gates, cancel);
+        var approval = await release.AwaitApprovalAsync(gates);
         if (approval.Outcome != ReleaseStage.Deploying)
         {
             return await release.EndAsync(approval.Outcome, approval.Reason);
@@ -36,14 +40,12 @@ public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, Release
 
         try
         {
-            await release.StartCanaryAsync();
-
-            var watch = await release.WatchCanaryAsync(cancel);
-            return watch.Outcome switch
+            var deployment = await release.DeployAsync();
+            return deployment.Outcome switch
             {
-                WatchOutcome.Healthy => await release.PromoteAsync(),
-                WatchOutcome.Cancelled => await release.RollBackAsync(watch.Reason, ReleaseStage.Cancelled),
-                _ => await release.RollBackAsync(watch.Reason, ReleaseStage.RolledBack),
+                DeploymentOutcome.Healthy => await release.PromoteAsync(deployment.Reason),
+                DeploymentOutcome.Stopped => await release.RollBackAsync(deployment.Reason, ReleaseStage.Cancelled),
+                _ => await release.RollBackAsync(deployment.Reason, ReleaseStage.RolledBack),
             };
         }
         catch (TaskFailedException failure)
@@ -54,13 +56,17 @@ public sealed class ReleaseOrchestrator : TaskOrchestrator<ReleaseInput, Release
     }
 }
 
-public enum WatchOutcome
+public sealed record TierResult(bool Resolved, string Reason);
+
+public sealed record GatesResult(bool Passed, string Reason, IReadOnlyList<string> Summary);
+
+public sealed record ApprovalResult(ReleaseStage Outcome, string Reason);
+
+public enum DeploymentOutcome
 {
     Healthy,
     Unhealthy,
-    Cancelled,
+    Stopped,
 }
 
-public sealed record WatchResult(WatchOutcome Outcome, string Reason);
-
-public sealed record ApprovalResult(ReleaseStage Outcome, string Reason);
+public sealed record DeploymentResult(DeploymentOutcome Outcome, string Reason);

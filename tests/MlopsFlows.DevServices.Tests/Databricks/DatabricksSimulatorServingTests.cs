@@ -305,6 +305,125 @@ public sealed class DatabricksSimulatorServingTests
         Assert.Throws<ArgumentException>(() => session.Simulator.InjectRegression(Endpoint, 12, 0, 1.5));
     }
 
+    [Fact]
+    public async Task Invoke_ServedEntityAtZeroPercent_AnswersOnePredictionPerRecord()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { InvocationLatencyScale = 0, ConfigUpdateDelay = TimeSpan.Zero });
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        await session.SendAsync(HttpMethod.Put, EndpointPath + "/config", SimulatorSession.ConfigJson(
+            [("scorer-11", Model, 11), ("scorer-12", Model, 12)], [("scorer-11", 100), ("scorer-12", 0)]));
+        const string body = """{"dataframe_records":[{"income":1000,"age":30},{"income":2000,"age":40},{"income":1000,"age":30}]}""";
+
+        var champion = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", body);
+        var candidate = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-12/invocations", body);
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (champion.Status, candidate.Status));
+        var predictions = champion.Body!["predictions"]!.AsArray().Select(p => (double)p!).ToArray();
+        Assert.Equal(3, predictions.Length);
+        Assert.All(predictions, p => Assert.InRange(p, 0, 1));
+        Assert.Equal(predictions[0], predictions[2]);
+        Assert.Equal(predictions, candidate.Body!["predictions"]!.AsArray().Select(p => (double)p!));
+        var logged = session.Simulator.RequestLog[^1];
+        Assert.Equal(("POST", $"/serving-endpoints/{Endpoint}/served-models/scorer-12/invocations", true, body), (logged.Method, logged.Path, logged.HasAuthorization, logged.Body));
+    }
+
+    [Theory]
+    [InlineData("""{"dataframe_split":{"columns":["a"],"data":[[1],[2]]}}""", 2)]
+    [InlineData("""{"instances":[1,2,3,4]}""", 4)]
+    [InlineData("""{"inputs":[[1]]}""", 1)]
+    [InlineData("""{"anything":"else"}""", 1)]
+    public async Task Invoke_InputFormats_OnePredictionPerRow(string body, int rows)
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { InvocationLatencyScale = 0 });
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+
+        var (status, answer) = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", body);
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.Equal(rows, answer!["predictions"]!.AsArray().Count);
+    }
+
+    [Fact]
+    public async Task Invoke_RegressedVersion_FailsAtItsErrorRateAndShiftsPredictions()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { InvocationLatencyScale = 0 });
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        const string body = """{"dataframe_records":[{"x":1}]}""";
+        var healthy = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", body);
+        var (status, _) = await session.SendAsync(
+            HttpMethod.Post, "sim/regressions", $$"""{"endpoint":"{{Endpoint}}","version":11,"errorRate":0,"predictionShift":-1}""");
+
+        var shifted = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", body);
+        var state = await session.GetOkAsync("sim/state");
+        session.Simulator.InjectRegression(Endpoint, 11, addedLatencyMs: 0, errorRate: 1);
+        var failed = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", body);
+
+        Assert.Equal(HttpStatusCode.NoContent, status);
+        Assert.True((double)healthy.Body!["predictions"]![0]! > 0);
+        Assert.Equal(0, (double)shifted.Body!["predictions"]![0]!);
+        Assert.Equal(HttpStatusCode.InternalServerError, failed.Status);
+        Assert.Equal("INTERNAL_ERROR", (string?)failed.Body!["error_code"]);
+        Assert.Equal(-1, (double)state["regressions"]![0]!["predictionShift"]!, precision: 9);
+    }
+
+    [Fact]
+    public async Task Invoke_AddedLatency_WaitsForIt()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        session.Simulator.InjectRegression(Endpoint, 11, addedLatencyMs: 300, errorRate: 0);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        var (status, _) = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", """{"inputs":[1]}""");
+
+        Assert.Equal(HttpStatusCode.OK, status);
+        Assert.True(clock.Elapsed >= TimeSpan.FromMilliseconds(300), $"answered after {clock.Elapsed}");
+    }
+
+    [Fact]
+    public async Task Invoke_WithoutToken_Returns401()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { InvocationLatencyScale = 0 });
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        session.Http.DefaultRequestHeaders.Authorization = null;
+
+        var (status, body) = await session.SendAsync(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/scorer-11/invocations", """{"inputs":[1]}""");
+
+        Assert.Equal(HttpStatusCode.Unauthorized, status);
+        Assert.Equal("UNAUTHENTICATED", (string?)body!["error_code"]);
+    }
+
+    [Theory]
+    [InlineData("scorer-99", """{"inputs":[1]}""", HttpStatusCode.NotFound)]
+    [InlineData("scorer-11", "not json", HttpStatusCode.BadRequest)]
+    [InlineData("scorer-11", "[1,2]", HttpStatusCode.BadRequest)]
+    public async Task Invoke_UnknownEntityOrBadBody_Refused(string servedModel, string body, HttpStatusCode expected)
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { InvocationLatencyScale = 0 });
+        session.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+
+        var request = new HttpRequestMessage(HttpMethod.Post, $"serving-endpoints/{Endpoint}/served-models/{servedModel}/invocations")
+        {
+            Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json"),
+        };
+        using (request)
+        {
+            using var response = await session.Http.SendAsync(request);
+            Assert.Equal(expected, response.StatusCode);
+        }
+    }
+
+    [Fact]
+    public async Task InjectRegression_PredictionShiftOutOfRange_Refused()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, _) = await session.SendAsync(HttpMethod.Post, "sim/regressions", $$"""{"endpoint":"{{Endpoint}}","version":12,"predictionShift":2}""");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Throws<ArgumentException>(() => session.Simulator.InjectRegression(Endpoint, 12, 0, 0, predictionShift: -1.5));
+    }
+
     private sealed class SampleComparer : IEqualityComparer<PrometheusSample>
     {
         public static readonly SampleComparer Instance = new();

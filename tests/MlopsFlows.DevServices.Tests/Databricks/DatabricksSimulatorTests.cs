@@ -203,6 +203,180 @@ public sealed class DatabricksSimulatorTests
     }
 
     [Fact]
+    public async Task GetModelVersion_SeededCreator_ReturnsItAsCreatedBy()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddModelVersion(Model, 12, createdBy: "dev@contoso.com");
+        session.Simulator.AddModelVersion(Model, 13);
+
+        var seeded = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}/versions/12");
+        var defaulted = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}/versions/13");
+
+        Assert.Equal("dev@contoso.com", (string?)seeded["created_by"]);
+        Assert.Equal("simulator@localhost", (string?)defaulted["created_by"]);
+        Assert.Null(seeded["tags"]);
+    }
+
+    [Fact]
+    public async Task GetRegisteredModel_WithAliases_ReturnsOwnerAndAliasesButNoTags()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddModelVersion(Model, 11);
+        session.Simulator.SetRegisteredModel(Model, owner: "credit-risk", tags: new Dictionary<string, string> { ["risk_tier"] = "high" });
+        await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":11}""");
+
+        var model = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}?include_aliases=true");
+        var withoutAliases = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}");
+
+        Assert.Equal(("scorer", "main", "credit", Model, "credit-risk"), ((string?)model["name"], (string?)model["catalog_name"], (string?)model["schema_name"], (string?)model["full_name"], (string?)model["owner"]));
+        Assert.True((long)model["created_at"]! > 0);
+        var alias = Assert.Single(model["aliases"]!.AsArray())!;
+        Assert.Equal(("champion", 11), ((string?)alias["alias_name"], (int)alias["version_num"]!));
+        Assert.Null(model["tags"]);
+        Assert.Null(withoutAliases["aliases"]);
+    }
+
+    [Fact]
+    public async Task GetRegisteredModel_UnknownWithoutAutoCreate_Returns404()
+    {
+        await using var session = await SimulatorSession.StartAsync(new SimulatorOptions { AutoCreate = false });
+
+        var (status, body) = await session.GetAsync($"api/2.1/unity-catalog/models/{Model}");
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal("RESOURCE_DOES_NOT_EXIST", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task MlflowUnityCatalogGets_SeededTags_ReturnModelAndVersionTags()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12, tags: new Dictionary<string, string> { ["model_card.owner"] = "ada", ["evaluation_set"] = "eval/x.csv" }, createdBy: "dev@contoso.com");
+        session.Simulator.SetRegisteredModel(Model, tags: new Dictionary<string, string> { ["risk_tier"] = "medium" });
+        await session.SendAsync(HttpMethod.Put, $"api/2.1/unity-catalog/models/{Model}/aliases/champion", """{"version_num":12}""");
+
+        var model = (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/registered-models/get?name={Model}"))["registered_model"]!;
+        var version = (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/model-versions/get?name={Model}&version=12"))["model_version"]!;
+
+        Assert.Equal(Model, (string?)model["name"]);
+        Assert.Equal([("risk_tier", "medium")], model["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])));
+        Assert.Equal(("champion", "12"), ((string?)model["aliases"]![0]!["alias"], (string?)model["aliases"]![0]!["version"]));
+        Assert.Equal(("12", runId, "dev@contoso.com", "READY"), ((string?)version["version"], (string?)version["run_id"], (string?)version["user_id"], (string?)version["status"]));
+        Assert.Equal(
+            [("evaluation_set", "eval/x.csv"), ("model_card.owner", "ada")],
+            version["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])));
+    }
+
+    [Theory]
+    [InlineData("api/2.0/mlflow/unity-catalog/registered-models/get")]
+    [InlineData("api/2.0/mlflow/unity-catalog/model-versions/get?name=main.credit.scorer")]
+    public async Task MlflowUnityCatalogGets_MissingParameter_Return400(string path)
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var (status, body) = await session.GetAsync(path);
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+        Assert.Equal("INVALID_PARAMETER_VALUE", (string?)body!["error_code"]);
+    }
+
+    [Fact]
+    public async Task ListArtifacts_SeededFiles_ListsOneFolderLevelAtATime()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12, artifacts: ["model/MLmodel", "model/model.pkl", "reports/explainability_report.html", "card.md"]);
+
+        var root = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}");
+        var model = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=model");
+        var nothing = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=absent");
+
+        Assert.Matches($"^dbfs:/databricks/mlflow-tracking/[0-9]+/{runId}/artifacts$", (string?)root["root_uri"]);
+        Assert.Equal(
+            [("card.md", false), ("model", true), ("reports", true)],
+            root["files"]!.AsArray().Select(f => ((string)f!["path"]!, (bool)f["is_dir"]!)));
+        Assert.Null(root["files"]![1]!["file_size"]);
+        Assert.True((long)root["files"]![0]!["file_size"]! > 0);
+        Assert.Equal(["model/MLmodel", "model/model.pkl"], model["files"]!.AsArray().Select(f => (string)f!["path"]!));
+        Assert.Empty(nothing["files"]!.AsArray());
+        Assert.Null(root["next_page_token"]);
+    }
+
+    [Fact]
+    public async Task ListArtifacts_ManyFiles_PagesWithToken()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12, artifacts: [.. Enumerable.Range(0, 150).Select(i => $"plots/p{i:000}.png")]);
+
+        var first = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=plots");
+        var second = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=plots&page_token={(string?)first["next_page_token"]}");
+
+        Assert.Equal(100, first["files"]!.AsArray().Count);
+        Assert.Equal(50, second["files"]!.AsArray().Count);
+        Assert.Equal("plots/p100.png", (string?)second["files"]![0]!["path"]);
+        Assert.Null(second["next_page_token"]);
+    }
+
+    [Fact]
+    public async Task ListArtifacts_DefaultRun_ListsAnMlflowModelFolder()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12);
+
+        var model = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=model");
+
+        Assert.Contains("model/MLmodel", model["files"]!.AsArray().Select(f => (string)f!["path"]!));
+    }
+
+    [Theory]
+    [InlineData("api/2.0/mlflow/artifacts/list?run_id=0123", HttpStatusCode.NotFound)]
+    [InlineData("api/2.0/mlflow/artifacts/list", HttpStatusCode.BadRequest)]
+    public async Task ListArtifacts_UnknownRunOrNoRunId_Refused(string path, HttpStatusCode expected)
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        Assert.Equal(expected, (await session.GetAsync(path)).Status);
+    }
+
+    [Fact]
+    public async Task ListArtifacts_BadPageToken_Returns400()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12);
+
+        var (status, _) = await session.GetAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&page_token=abc");
+
+        Assert.Equal(HttpStatusCode.BadRequest, status);
+    }
+
+    [Fact]
+    public async Task ControlRoutes_SeedModelWithTagsCreatorArtifactsAndInventory_AllVisibleThroughTheApi()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+
+        var seeded = await session.SendAsync(
+            HttpMethod.Post,
+            "sim/models",
+            """{"name":"main.credit.scorer","version":12,"tags":{"model_card.intended_use":"credit"},"createdBy":"dev@contoso.com","artifacts":["reports/reason_code_mapping.csv"],"modelTags":{"risk_tier":"high"},"owner":"risk-team"}""");
+        var again = await session.SendAsync(HttpMethod.Post, "sim/models", """{"name":"main.credit.scorer","version":13}""");
+        var runId = (string?)seeded.Body!["runId"];
+
+        var version = (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/model-versions/get?name={Model}&version=12"))["model_version"]!;
+        var model = await session.GetOkAsync($"api/2.1/unity-catalog/models/{Model}");
+        var tags = (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/registered-models/get?name={Model}"))["registered_model"]!["tags"]!;
+        var listing = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=reports");
+        var state = await session.GetOkAsync("sim/state");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (seeded.Status, again.Status));
+        Assert.Equal("credit", (string?)version["tags"]![0]!["value"]);
+        Assert.Equal("dev@contoso.com", (string?)version["user_id"]);
+        Assert.Equal("risk-team", (string?)model["owner"]);
+        Assert.Equal("high", (string?)tags[0]!["value"]);
+        Assert.Equal("reports/reason_code_mapping.csv", (string?)listing["files"]![0]!["path"]);
+        Assert.Equal("risk-team", (string?)state["models"]![0]!["owner"]);
+        Assert.Equal("high", (string?)state["models"]![0]!["tags"]!["risk_tier"]);
+    }
+
+    [Fact]
     public async Task UnknownApiRoute_Returns404EndpointNotFound()
     {
         await using var session = await SimulatorSession.StartAsync();

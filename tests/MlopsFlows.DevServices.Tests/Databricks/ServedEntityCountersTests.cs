@@ -24,6 +24,22 @@ public sealed class ServedEntityCountersTests
         Assert.Equal(LatencyProfile.Healthy.MeanMs + 400, slow.MeanMs, precision: 9);
     }
 
+    [Theory]
+    [InlineData(0, 15)]
+    [InlineData(0.5, 60)]
+    [InlineData(0.95, 120)]
+    [InlineData(1, 400)]
+    [InlineData(0.3, 46.6666666667)]
+    public void LatencyAt_Healthy_IsTheInverseOfShareWithin(double share, double latencyMs)
+    {
+        Assert.Equal(latencyMs, LatencyProfile.Healthy.LatencyAt(share), precision: 6);
+        Assert.Equal(share, LatencyProfile.Healthy.ShareWithin(LatencyProfile.Healthy.LatencyAt(share)), precision: 9);
+    }
+
+    [Fact]
+    public void LatencyAt_AddedLatency_ShiftsEveryQuantile() =>
+        Assert.Equal(460, new LatencyProfile(AddedLatencyMs: 400, ServerErrorRate: 0).LatencyAt(0.5), precision: 9);
+
     [Fact]
     public void Read_AtCreation_HoldsExactlyTheWarmup()
     {

@@ -3,22 +3,22 @@ namespace MlopsFlows.DevServices.Tests.Support;
 /// <summary>A clock that moves only when told, so time-derived counts can be asserted exactly.</summary>
 internal sealed class ManualClock : TimeProvider
 {
-    private readonly Lock _gate = new();
-    private DateTimeOffset _now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
+    private readonly Lock gate = new();
+    private DateTimeOffset now = new(2026, 3, 1, 9, 0, 0, TimeSpan.Zero);
 
     public override DateTimeOffset GetUtcNow()
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _now;
+            return now;
         }
     }
 
     public void Advance(TimeSpan by)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _now += by;
+            now += by;
         }
     }
 }

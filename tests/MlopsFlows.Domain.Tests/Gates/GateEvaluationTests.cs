@@ -115,6 +115,44 @@ public class GateEvaluationTests
     }
 
     [Fact]
+    public void ToReport_ChecksBecomeFindingsWithValuesAndThresholds()
+    {
+        var report = GateEvaluation.Evaluate(new Dictionary<string, double> { ["auc"] = 0.65, ["log_loss"] = 0.42 }, Gates).ToReport();
+
+        Assert.Equal(GateEvaluation.Name, report.Gate);
+        Assert.Equal(GateOutcome.Fail, report.Outcome);
+        Assert.Equal(["auc", "log_loss"], report.Findings.Select(f => f.Subject));
+        Assert.Equal((0.65, 0.70, Comparison.AtLeast, GateOutcome.Fail), (report.Findings[0].Value, report.Findings[0].Threshold, report.Findings[0].Comparison, report.Findings[0].Outcome));
+        Assert.Equal(GateOutcome.Pass, report.Findings[1].Outcome);
+    }
+
+    [Fact]
+    public void ToReport_AllChecksPass_Passes()
+    {
+        var report = GateEvaluation.Evaluate(new Dictionary<string, double> { ["auc"] = 0.81, ["log_loss"] = 0.42 }, Gates).ToReport();
+
+        Assert.True(report.Passed);
+    }
+
+    [Fact]
+    public void ToReport_CannotEvaluate_IsInsufficientDataNeverPass()
+    {
+        var report = GateVerdict.CannotEvaluate("model version 9 does not exist").ToReport();
+
+        Assert.Equal(GateOutcome.InsufficientData, report.Outcome);
+        Assert.Equal(["model version 9 does not exist"], report.Reasons);
+    }
+
+    [Fact]
+    public void ToReport_NaNValue_FailsAndStoresNull()
+    {
+        var report = GateEvaluation.Evaluate(new Dictionary<string, double> { ["m"] = double.NaN }, [new MetricThreshold("m", Comparison.AtLeast, 0.5)]).ToReport();
+
+        Assert.Equal(GateOutcome.Fail, report.Outcome);
+        Assert.Null(report.Findings[0].Value);
+    }
+
+    [Fact]
     public void IsMetBy_UnknownComparison_IsNotMet()
     {
         Assert.False(new MetricThreshold("m", (Comparison)42, 0).IsMetBy(1));

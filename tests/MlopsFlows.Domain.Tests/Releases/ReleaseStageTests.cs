@@ -21,6 +21,8 @@ public class ReleaseStageTests
         (ReleaseStage.AwaitingApproval, ReleaseStage.Cancelled),
         (ReleaseStage.Deploying, ReleaseStage.Watching),
         (ReleaseStage.Deploying, ReleaseStage.RollingBack),
+        (ReleaseStage.Deploying, ReleaseStage.Cancelled),
+        (ReleaseStage.Watching, ReleaseStage.Deploying),
         (ReleaseStage.Watching, ReleaseStage.Promoting),
         (ReleaseStage.Watching, ReleaseStage.RollingBack),
         (ReleaseStage.Promoting, ReleaseStage.Promoted),

@@ -11,7 +11,9 @@ using MlopsFlows.Api.Releases;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Integrations;
 using MlopsFlows.Integrations.Databricks;
+using MlopsFlows.Integrations.Policies;
 using MlopsFlows.Integrations.Storage;
+using MlopsFlows.Testing;
 
 namespace MlopsFlows.Functions.Tests.Infrastructure;
 
@@ -85,12 +87,12 @@ public class BicepTemplateTests
     }
 
     [Fact]
-    public void MainBicep_DefaultRiskTier_AllowsExactlyTheBuiltInTiers()
+    public void MainBicep_ActivePolicySet_DefaultsToTheShippedSet()
     {
-        var tier = Template.GetProperty("parameters").GetProperty("defaultRiskTier");
+        var active = Template.GetProperty("parameters").GetProperty("activePolicySet");
 
-        Assert.Equal(BuiltInPolicies.Tiers, tier.GetProperty("allowedValues").EnumerateArray().Select(v => v.GetString()));
-        Assert.Equal(BuiltInPolicies.DefaultTier, tier.GetProperty("defaultValue").GetString());
+        Assert.Equal(new PolicyOptions().Active, active.GetProperty("defaultValue").GetString());
+        Assert.Equal(new PolicyOptions().Active, PolicySamples.Default.Id);
     }
 
     [Fact]
@@ -139,7 +141,7 @@ public class BicepTemplateTests
     [InlineData(DatabricksOptions.SectionName, nameof(DatabricksOptions.WorkspaceUrl))]
     [InlineData(EvidenceStorageOptions.SectionName, nameof(EvidenceStorageOptions.BlobServiceUri))]
     [InlineData(EvidenceStorageOptions.SectionName, nameof(EvidenceStorageOptions.TableServiceUri))]
-    [InlineData(ReleasePolicyOptions.Section, nameof(ReleasePolicyOptions.DefaultRiskTier))]
+    [InlineData(PolicyOptions.SectionName, nameof(PolicyOptions.Active))]
     public void FunctionApp_AppSetting_IsPresentWithDoubleUnderscores(string section, string key)
     {
         var name = $"{section}:{key}".Replace(":", "__", StringComparison.Ordinal);
@@ -157,7 +159,7 @@ public class BicepTemplateTests
         Assert.Contains(evidence, AppSettings["MlopsFlows__Evidence__TableServiceUri"], StringComparison.Ordinal);
         Assert.EndsWith(".primaryEndpoints.table]", AppSettings["MlopsFlows__Evidence__TableServiceUri"], StringComparison.Ordinal);
         Assert.Equal("[parameters('databricksWorkspaceUrl')]", AppSettings["MlopsFlows__Databricks__WorkspaceUrl"]);
-        Assert.Equal("[parameters('defaultRiskTier')]", AppSettings["MlopsFlows__Releases__DefaultRiskTier"]);
+        Assert.Equal("[parameters('activePolicySet')]", AppSettings["MlopsFlows__Policies__Active"]);
         Assert.Contains(".ConnectionString]", AppSettings["APPLICATIONINSIGHTS_CONNECTION_STRING"], StringComparison.Ordinal);
     }
 
@@ -193,17 +195,18 @@ public class BicepTemplateTests
         var services = new ServiceCollection().AddLogging();
         services.AddReleasesApi(configuration);
         services.AddMlopsFlowsIntegrations(configuration);
+        services.AddPolicies(configuration);
         using var provider = services.BuildServiceProvider(new ServiceProviderOptions { ValidateScopes = true });
 
         // .Value runs the validation ValidateOnStart runs when the host starts; no key, no token: identity all the way.
         var databricks = provider.GetRequiredService<IOptions<DatabricksOptions>>().Value;
         var evidence = provider.GetRequiredService<IOptions<EvidenceStorageOptions>>().Value;
-        var releases = provider.GetRequiredService<IOptions<ReleasePolicyOptions>>().Value;
+        var policies = provider.GetRequiredService<PolicySet>();
         Assert.True(string.IsNullOrEmpty(databricks.Token));
         Assert.True(string.IsNullOrEmpty(evidence.ConnectionString));
         Assert.Equal(Uri.UriSchemeHttps, evidence.BlobServiceUri!.Scheme);
         Assert.Equal(Uri.UriSchemeHttps, evidence.TableServiceUri!.Scheme);
-        Assert.Contains(releases.DefaultRiskTier, BuiltInPolicies.Tiers);
+        Assert.Equal(PolicySamples.Default.ContentHash, policies.ContentHash);
     }
 
     [Fact]

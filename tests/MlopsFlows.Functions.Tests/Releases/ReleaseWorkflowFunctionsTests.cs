@@ -4,11 +4,13 @@ using Microsoft.Azure.Functions.Worker;
 using Microsoft.DurableTask;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Functions.Tests.Support;
+using MlopsFlows.Testing;
 using MlopsFlows.Workflows;
 using MlopsFlows.Workflows.Ports;
 using MlopsFlows.Workflows.Releases;
@@ -102,10 +104,19 @@ public class ReleaseWorkflowFunctionsTests
         const string runId = "20251126T100000Z-3f9a1c2e";
         object[] contracts =
         [
-            new ReleaseInput(key, runId, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at),
+            new ReleaseInput(key, runId, "scorer-prod", "ci@example.com", PolicySamples.Default, "high", ["run:abc"], at),
             new ReleaseOutcome(ReleaseStage.Promoted, "promoted", split, 9, "ab12"),
-            new ApprovalDecision(true, "ana@example.com", "looks good", at, "teams", IdentityVerified: true),
-            new CancelRequest("ops@example.com", "incident", at),
+            new ApprovalDecision(true, "ana@example.com", "looks good", at, "teams", IdentityVerified: true, ObjectId: "oid-1", EvidenceDigest: new string('a', 64)),
+            new OversightRequest(OversightCommandKind.Override, "ops@example.com", "incident", at, "oid-2", "http", false, "step"),
+            new EvidenceAddition(["run:def"], "val@example.com", "re-ran validation", at),
+            new ApprovalInput(
+                key.InstanceId, runId, key.Model, key.Version, key.Environment, "ci@example.com", "dev@example.com", new PolicyStamp("default", "1", "hash"),
+                PolicySamples.Tier("high"), ["h1", "h2"], new ChainPosition(2, "h2"), ["metrics: pass"], OversightState.Paused),
+            new ApprovalOutcomeResult(ApprovalVerdict.Approved, "approved", new ChainPosition(5, "h5"), ["h1", "h2"], OversightState.Running, ["risk: ana"]),
+            new ApprovalProgress(new string('b', 64), ["risk"], ["ana@example.com"], at, true, 3),
+            new GateQuery(new ModelVersionDetails(key.Model, key.Version, "run-1", new Dictionary<string, double> { ["auc"] = 0.9 }) { Tags = new Dictionary<string, string> { ["evaluation_set"] = "x" }, Artefacts = ["a.html"], CreatedBy = "dev" }, 11, PolicySamples.Tier("high").Gates),
+            new JudgeQuery("scorer-prod", key.Model, 11, 12, DeploymentMode.Shadow, TimeSpan.FromMinutes(5), 100, new JudgePolicy(), new ServiceLevelObjectives(250, 0.01)),
+            new ApprovalNotice("n1", ApprovalNotificationKind.Escalation, key.InstanceId, key.Model, key.Version, key.Environment, "ci@example.com", "high", at, ["risk-leads"], new string('c', 64), ["metrics: pass"]),
             new ReleaseProgress(ReleaseStage.Watching, split.ToString(), "canary telemetry", at, "baking", 4, [new StageEntry(ReleaseStage.Gating, at, "gates")]),
             new ModelVersionQuery(key.Model, key.Version),
             new ModelVersionDetails(key.Model, key.Version, "run-1", new Dictionary<string, double> { ["auc"] = 0.91 }),
@@ -113,7 +124,7 @@ public class ReleaseWorkflowFunctionsTests
             new CanaryMetricsQuery("scorer-prod", 12, TimeSpan.FromMinutes(5)),
             new ServingMetrics(12, 1000, 3, 87.5),
             new AliasCommand(key.Model, "champion", 12),
-            new ApprovalRequest(key.InstanceId, key.Model, key.Version, key.Environment, "ci@example.com", "medium", at, ["auc 0.91 >= 0.80"]),
+            new ApprovalRequest("n1", ApprovalNotificationKind.Request, key.InstanceId, key.Model, key.Version, key.Environment, "ci@example.com", "medium", at, [new DirectoryPerson("oid-1", "ana@example.com", ["risk"])], ["risk"], new string('c', 64), ["auc 0.91 >= 0.80"]),
             new EvidenceRecord
             {
                 ReleaseId = key.InstanceId,
@@ -149,7 +160,7 @@ public class ReleaseWorkflowFunctionsTests
         var serializer = provider.GetRequiredService<IOptions<WorkerOptions>>().Value.Serializer!;
         const string runId = "20251126T100000Z-3f9a1c2e";
         var at = new DateTimeOffset(2025, 11, 26, 10, 0, 0, TimeSpan.Zero);
-        var input = new ReleaseInput(new ReleaseKey("main.credit.scorer", 12, "prod"), runId, "scorer-prod", "ci@example.com", BuiltInPolicies.For("medium"), ["run:abc"], at);
+        var input = new ReleaseInput(new ReleaseKey("main.credit.scorer", 12, "prod"), runId, "scorer-prod", "ci@example.com", PolicySamples.Default, null, ["run:abc"], at);
         var record = new EvidenceRecord
         {
             ReleaseId = input.Key.InstanceId,

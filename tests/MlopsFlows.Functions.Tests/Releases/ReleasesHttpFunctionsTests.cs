@@ -13,6 +13,11 @@ public class ReleasesHttpFunctionsTests
         { nameof(ReleasesHttpFunctions.GetRelease), "get", "releases/{id}" },
         { nameof(ReleasesHttpFunctions.DecideRelease), "post", "releases/{id}/decisions" },
         { nameof(ReleasesHttpFunctions.CancelRelease), "post", "releases/{id}/cancel" },
+        { nameof(ReleasesHttpFunctions.PauseRelease), "post", "releases/{id}/pause" },
+        { nameof(ReleasesHttpFunctions.ResumeRelease), "post", "releases/{id}/resume" },
+        { nameof(ReleasesHttpFunctions.StopRelease), "post", "releases/{id}/stop" },
+        { nameof(ReleasesHttpFunctions.OverrideRelease), "post", "releases/{id}/override" },
+        { nameof(ReleasesHttpFunctions.AddReleaseEvidence), "post", "releases/{id}/evidence" },
     };
 
     [Theory]

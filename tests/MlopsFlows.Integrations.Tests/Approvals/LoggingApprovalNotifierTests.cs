@@ -7,6 +7,8 @@ namespace MlopsFlows.Integrations.Tests.Approvals;
 public sealed class LoggingApprovalNotifierTests
 {
     private static readonly ApprovalRequest Request = new(
+        "release:main.credit.scorer:12:prod/request/1",
+        ApprovalNotificationKind.Request,
         "release:main.credit.scorer:12:prod",
         "main.credit.scorer",
         12,
@@ -14,10 +16,13 @@ public sealed class LoggingApprovalNotifierTests
         "svc-databricks",
         "high",
         new DateTimeOffset(2026, 11, 27, 10, 0, 0, TimeSpan.Zero),
+        [new DirectoryPerson("oid-ada", "ada@example.com", ["model-validation"]), new DirectoryPerson("oid-grace", "grace@example.com", ["risk"])],
+        ["model-validation", "risk"],
+        "sha256:abc123",
         ["auc 0.91 >= 0.85", "fairness gap 0.02 <= 0.05"]);
 
     [Fact]
-    public async Task NotifyAsync_Request_LogsReleaseDeadlineAndHowToDecide()
+    public async Task NotifyAsync_Request_LogsKindReleaseRecipientsDigestDeadlineAndHowToDecide()
     {
         var logger = new CapturingLogger();
 
@@ -25,10 +30,25 @@ public sealed class LoggingApprovalNotifierTests
 
         var entry = Assert.Single(logger.Entries);
         Assert.Equal(2301, entry.EventId.Id);
-        Assert.Contains("release:main.credit.scorer:12:prod", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("Approval Request release:main.credit.scorer:12:prod/request/1", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("ada@example.com", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("grace@example.com", entry.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain("oid-ada", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("risk", entry.Message, StringComparison.Ordinal);
+        Assert.Contains("evidence sha256:abc123", entry.Message, StringComparison.Ordinal);
         Assert.Contains("2026-11-27T10:00:00.0000000+00:00", entry.Message, StringComparison.Ordinal);
         Assert.Contains("POST /api/releases/release%3Amain.credit.scorer%3A12%3Aprod/decisions", entry.Message, StringComparison.Ordinal);
         Assert.Contains("auc 0.91 >= 0.85", entry.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NotifyAsync_Reminder_NamesTheKind()
+    {
+        var logger = new CapturingLogger();
+
+        await new LoggingApprovalNotifier(logger).NotifyAsync(Request with { Kind = ApprovalNotificationKind.Reminder }, CancellationToken.None);
+
+        Assert.Contains("Approval Reminder", Assert.Single(logger.Entries).Message, StringComparison.Ordinal);
     }
 
     [Fact]

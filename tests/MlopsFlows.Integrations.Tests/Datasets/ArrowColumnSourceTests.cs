@@ -79,6 +79,29 @@ public sealed class ArrowColumnSourceTests : IDisposable
         await Assert.ThrowsAsync<FormatException>(() => source.ReadNumericColumnAsync("segment"));
     }
 
+    [Theory]
+    [InlineData("window.arrow", true)]
+    [InlineData("window.arrows", false)]
+    public async Task ReadRowsAsync_NullsKeptInPlace_OneChunkPerBatch(string name, bool fileFormat)
+    {
+        var source = ColumnSources.Open(await WriteAsync(name, fileFormat));
+        var scores = new List<double[]>();
+        var segments = new List<string?[]>();
+
+        await foreach (var chunk in source.ReadNumericRowsAsync("score"))
+        {
+            scores.Add(chunk.ToArray());
+        }
+
+        await foreach (var chunk in source.ReadCategoricalRowsAsync("segment"))
+        {
+            segments.Add(chunk.ToArray());
+        }
+
+        Assert.Equal([[1.5, double.NaN, 3.5], [-4, double.NaN, 5]], scores);
+        Assert.Equal([["a", null, "b"], ["a", "a", "b"]], segments);
+    }
+
     private async Task<string> WriteAsync(string name, bool fileFormat)
     {
         var path = folder.File(name);

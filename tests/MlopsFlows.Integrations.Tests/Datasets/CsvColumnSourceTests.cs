@@ -166,6 +166,28 @@ public sealed class CsvColumnSourceTests : IDisposable
         Assert.Equal(rows, segments.Counts.Total);
     }
 
+    [Fact]
+    public async Task ReadRowsAsync_NullsKeptInPlace_RowsLineUpAcrossColumns()
+    {
+        var path = Write("aligned.csv", "label,score,segment\n1,0.5,a\n0,,\n1,\"2\",\"\"\n\n0,-1,b\n");
+        var source = new CsvColumnSource(path, chunkSize: 2);
+        var scores = new List<double>();
+        var segments = new List<string?>();
+
+        await foreach (var chunk in source.ReadNumericRowsAsync("score"))
+        {
+            scores.AddRange(chunk.Span);
+        }
+
+        await foreach (var chunk in source.ReadCategoricalRowsAsync("segment"))
+        {
+            segments.AddRange(chunk.Span);
+        }
+
+        Assert.Equal([0.5, double.NaN, 2, -1], scores);
+        Assert.Equal(["a", null, null, "b"], segments);
+    }
+
     private string Write(string name, string content)
     {
         var path = folder.File(name);

@@ -75,6 +75,27 @@ public sealed class ParquetColumnSourceTests : IDisposable
     }
 
     [Fact]
+    public async Task ReadRowsAsync_NullsKeptInPlace_OneChunkPerGroup()
+    {
+        var source = new ParquetColumnSource(await WriteAsync());
+        var scores = new List<double[]>();
+        var segments = new List<string?[]>();
+
+        await foreach (var chunk in source.ReadNumericRowsAsync("score"))
+        {
+            scores.Add(chunk.ToArray());
+        }
+
+        await foreach (var chunk in source.ReadCategoricalRowsAsync("segment"))
+        {
+            segments.Add(chunk.ToArray());
+        }
+
+        Assert.Equal([[1.5, double.NaN, 3.5], [-4, 5, 6]], scores);
+        Assert.Equal([["a", null, "b"], ["a", "a", null]], segments);
+    }
+
+    [Fact]
     public async Task Open_ParquetExtension_ParquetSource() =>
         Assert.IsType<ParquetColumnSource>(ColumnSources.Open(await WriteAsync()));
 

@@ -22,10 +22,11 @@ public sealed class SimulatorHarness : IAsyncDisposable
     /// <summary>Requests the simulator received after <paramref name="skip"/> earlier ones.</summary>
     public IReadOnlyList<RecordedRequest> RequestsSince(int skip) => [.. Simulator.RequestLog.Skip(skip)];
 
-    public static async Task<SimulatorHarness> StartAsync(SimulatorOptions? options = null, string? token = null)
+    public static async Task<SimulatorHarness> StartAsync(
+        SimulatorOptions? options = null, string? token = null, IReadOnlyDictionary<string, string?>? overrides = null)
     {
         var simulator = await DatabricksSimulator.StartAsync(options ?? new SimulatorOptions(), CancellationToken.None);
-        return new SimulatorHarness(simulator, TestServices.Databricks(new Uri(simulator.BaseUrl), token ?? simulator.Token));
+        return new SimulatorHarness(simulator, TestServices.Databricks(new Uri(simulator.BaseUrl), token ?? simulator.Token, overrides));
     }
 
     public async ValueTask DisposeAsync()

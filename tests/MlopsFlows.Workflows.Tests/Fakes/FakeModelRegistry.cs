@@ -3,18 +3,36 @@ using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Tests.Fakes;
 
-/// <summary>Unity Catalog in memory: registered versions with their metrics, and aliases per model.</summary>
+/// <summary>Unity Catalog in memory: registered models with their tags, versions with metrics, tags and artefacts, and aliases.</summary>
 public sealed class FakeModelRegistry : IModelRegistry
 {
     private readonly ConcurrentDictionary<(string Model, int Version), ModelVersionDetails> versions = new();
     private readonly ConcurrentDictionary<(string Model, string Alias), int> aliases = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<string, string>> modelTags = new();
     private readonly ConcurrentDictionary<(string Model, int Version), bool> refusedAliasMoves = new();
 
     /// <summary>From now on, pointing any alias of <paramref name="model"/> at <paramref name="version"/> fails for good.</summary>
     public void RefuseAliasMovesTo(string model, int version) => refusedAliasMoves[(model, version)] = true;
 
-    public void Register(string model, int version, IReadOnlyDictionary<string, double> metrics) =>
-        versions[(model, version)] = new ModelVersionDetails(model, version, $"run-{model}-{version}", metrics);
+    public void Register(
+        string model,
+        int version,
+        IReadOnlyDictionary<string, double> metrics,
+        IReadOnlyDictionary<string, string>? tags = null,
+        string? createdBy = null,
+        IReadOnlyList<string>? artefacts = null)
+    {
+        modelTags.TryAdd(model, new ConcurrentDictionary<string, string>());
+        versions[(model, version)] = new ModelVersionDetails(model, version, $"run-{model}-{version}", metrics)
+        {
+            Tags = tags ?? new Dictionary<string, string>(),
+            CreatedBy = createdBy,
+            Artefacts = artefacts ?? [],
+        };
+    }
+
+    /// <summary>Sets an inventory tag on the registered model (e.g. its risk tier).</summary>
+    public void TagModel(string model, string key, string value) => modelTags.GetOrAdd(model, _ => new())[key] = value;
 
     public void SetAlias(string model, string aliasName, int version) => aliases[(model, aliasName)] = version;
 
@@ -24,6 +42,15 @@ public sealed class FakeModelRegistry : IModelRegistry
         versions.TryGetValue((model, version), out var details)
             ? Task.FromResult(details)
             : throw new DependencyNotFoundException($"model version {model}/{version} does not exist");
+
+    public Task<RegisteredModelDetails> GetRegisteredModelAsync(string model, CancellationToken cancellationToken) =>
+        modelTags.TryGetValue(model, out var tags)
+            ? Task.FromResult(new RegisteredModelDetails(
+                model,
+                "owner@example.com",
+                new Dictionary<string, string>(tags),
+                aliases.Where(a => a.Key.Model == model).ToDictionary(a => a.Key.Alias, a => a.Value)))
+            : throw new DependencyNotFoundException($"registered model {model} does not exist");
 
     public Task SetAliasAsync(string model, string aliasName, int version, CancellationToken cancellationToken)
     {

@@ -3,7 +3,7 @@ using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Tests.Fakes;
 
-/// <summary>Approvers' inbox: records every request instead of sending it.</summary>
+/// <summary>Approvers' inbox: records every notification instead of sending it.</summary>
 public sealed class RecordingApprovalNotifier : IApprovalNotifier
 {
     private readonly ConcurrentQueue<ApprovalRequest> sent = new();

@@ -24,6 +24,12 @@ public sealed class ReleaseHost : IAsyncLifetime
 
     public RecordingApprovalNotifier Notifier { get; } = new();
 
+    public FakeApproverDirectory Directory { get; } = new();
+
+    public FakeEvaluationData EvaluationData { get; } = new();
+
+    public FakeCanaryTelemetry Canary { get; } = new();
+
     public DurableTaskClient Client => (host ?? throw new InvalidOperationException("host not started")).Client;
 
     public async Task InitializeAsync()
@@ -37,7 +43,11 @@ public sealed class ReleaseHost : IAsyncLifetime
                     .AddSingleton<IServingEndpoints>(Serving)
                     .AddSingleton<IServingTelemetry>(Telemetry)
                     .AddSingleton<IEvidenceStore>(Evidence)
-                    .AddSingleton<IApprovalNotifier>(Notifier),
+                    .AddSingleton<IApprovalNotifier>(Notifier)
+                    .AddSingleton<IApproverDirectory>(Directory)
+                    .AddSingleton<IEvaluationData>(EvaluationData)
+                    .AddSingleton<ICanaryTelemetry>(Canary)
+                    .AddSingleton<IShadowTraffic>(Canary),
             });
     }
 

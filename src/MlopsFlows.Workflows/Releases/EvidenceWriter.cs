@@ -1,0 +1,71 @@
+using System.Text.Json;
+using Microsoft.DurableTask;
+using MlopsFlows.Domain.Evidence;
+
+namespace MlopsFlows.Workflows.Releases;
+
+/// <summary>Where a chain stands: how many records it holds and the hash of the last one.</summary>
+public sealed record ChainPosition(int Count, string? Head);
+
+/// <summary>
+/// Appends evidence records to one chain from inside an orchestration: the sequence and previous hash come from the
+/// position it carries, so a sub-orchestration can take the chain over and hand it back.
+/// </summary>
+internal sealed class EvidenceWriter(TaskOrchestrationContext context, string chainId, string runId, PolicyStamp policy, ChainPosition start)
+{
+    public PolicyStamp Policy => policy;
+
+
+    public int Count { get; private set; } = start.Count;
+
+    public string? Head { get; private set; } = start.Head;
+
+    public ChainPosition Position => new(Count, Head);
+
+    /// <summary>Takes over the position a sub-orchestration reached.</summary>
+    public void MoveTo(ChainPosition position)
+    {
+        Count = position.Count;
+        Head = position.Head;
+    }
+
+    public async Task RecordAsync(string step, string decision, string summary, object data, string actor = "system")
+    {
+        var record = new EvidenceRecord
+        {
+            ReleaseId = chainId,
+            RunId = runId,
+            Sequence = Count + 1,
+            Step = step,
+            RecordedAt = context.CurrentUtcDateTime,
+            Actor = actor,
+            Decision = decision,
+            Summary = summary,
+            Policy = policy,
+            Data = JsonSerializer.SerializeToElement(data, EvidenceJson.Options),
+            PreviousHash = Head,
+        };
+        Head = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, WorkflowRetries.Transient);
+        Count++;
+    }
+}
+
+/// <summary>The retry rule for every activity: transient dependency failures only.</summary>
+internal static class WorkflowRetries
+{
+    public static readonly TaskOptions Transient = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 6,
+        firstRetryInterval: TimeSpan.FromSeconds(1),
+        backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromSeconds(30))
+    {
+        HandleFailure = failure => failure.IsCausedBy<Ports.TransientDependencyException>(),
+    });
+}
+
+/// <summary>Bounds on event loops, so a flood of commands can never grow an orchestration's history without end.</summary>
+internal static class WorkflowLimits
+{
+    /// <summary>Events one wait will handle (decisions, commands, evidence, reminders) before it gives up.</summary>
+    public const int MaxEventsPerWait = 500;
+}

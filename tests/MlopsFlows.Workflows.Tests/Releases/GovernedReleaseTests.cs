@@ -1,0 +1,186 @@
+using MlopsFlows.Domain.Evidence;
+using MlopsFlows.Domain.Policies;
+using MlopsFlows.Domain.Releases;
+using MlopsFlows.Domain.Serving;
+using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
+using MlopsFlows.Workflows.Tests.Support;
+using static MlopsFlows.Workflows.Tests.Support.ReleaseScenario;
+
+namespace MlopsFlows.Workflows.Tests.Releases;
+
+/// <summary>Each tier's happy path, the tier from the inventory, and the evidence gates, on the in-memory host.</summary>
+public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<ReleaseHost>
+{
+    [Fact]
+    public async Task RunAsync_MediumTierApprovedByAValidator_PromotesThroughEveryCanaryStep()
+    {
+        var release = new ReleaseScenario(host, "medium-happy", "medium");
+        await release.StartAsync();
+
+        var approval = await release.ApprovalAsync();
+        Assert.Equal([TestPolicies.ValidationRole], approval.OutstandingRoles);
+        await release.VoteAsync(Validator);
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        Assert.Equal(
+            [TrafficSplit.Canary(Champion, Candidate, 10), TrafficSplit.Canary(Champion, Candidate, 50), TrafficSplit.AllTo(Candidate)],
+            release.TrafficRequests);
+        Assert.Equal(Candidate, host.Registry.AliasOf(release.Key.Model, ModelAliases.Champion));
+        Assert.Equal(Champion, host.Registry.AliasOf(release.Key.Model, ModelAliases.Previous));
+        Assert.Equal(Champion, outcome.RollbackTarget);
+
+        var request = release.Notifications.First(n => n.Kind == ApprovalNotificationKind.Request);
+        Assert.Equal("medium", request.RiskTier);
+        Assert.Equal(
+            [BothRoles, Requester, Developer, SecondValidator, Validator],
+            request.Recipients.Select(p => p.Upn).Order(StringComparer.Ordinal));
+        Assert.Equal(approval.EvidenceDigest, request.EvidenceDigest);
+
+        var evidence = await release.EvidenceAsync();
+        var set = TestPolicies.Set();
+        Assert.All(evidence, r => Assert.Equal(new PolicyStamp(set.Id, set.Version, set.ContentHash), r.Policy));
+        Assert.Equal(["policy", "gate", "gate", "gate", "notification", "vote", "approval"], evidence.Take(7).Select(r => r.Step));
+        Assert.Equal(["resolved", "pass", "pass", "pass", "request", "counted", "approved"], evidence.Take(7).Select(r => r.Decision));
+        Assert.Equal(Validator, evidence[5].Actor);
+        Assert.Equal(2, evidence.Count(r => r.Step == "judge" && r.Decision == "pass"));
+        Assert.Equal(["promote", "outcome"], evidence.TakeLast(2).Select(r => r.Step));
+        Assert.Equal(outcome.EvidenceCount, evidence.Count);
+    }
+
+    [Fact]
+    public async Task RunAsync_HighTier_NeedsAValidatorAndARiskOfficerAndPassesFairnessAndDataQuality()
+    {
+        var release = new ReleaseScenario(host, "high-happy", "high");
+        await release.StartAsync();
+
+        await release.VoteAsync(Validator);
+        await release.ApprovalAsync(p => p.Approvers.Count == 1);
+        Assert.Equal([TestPolicies.RiskRole], (await release.ApprovalAsync()).OutstandingRoles);
+        await release.VoteAsync(RiskOfficer);
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        Assert.Equal(4, release.TrafficRequests.Count);
+        var evidence = await release.EvidenceAsync();
+        var gates = evidence.Where(r => r.Step == "gate").ToArray();
+        Assert.Equal(["metrics", "performance", "artefacts", "data_quality", "fairness"], gates.Select(g => g.Data.GetProperty("report").GetProperty("gate").GetString()));
+        Assert.All(gates, g => Assert.Equal("pass", g.Decision));
+        var approval = evidence.Single(r => r.Step == "approval");
+        Assert.Contains("model-validation: val@example.com", approval.Summary, StringComparison.Ordinal);
+        Assert.Contains("risk: risk@example.com", approval.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RunAsync_LowTierBlueGreen_IsPreApprovedAndSwitchesAllAtOnce()
+    {
+        var release = new ReleaseScenario(host, "low-happy", "low");
+        await release.StartAsync();
+
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        Assert.Empty(release.Notifications);
+        Assert.Equal(
+            [new TrafficSplit([new TrafficRoute(Candidate, 100), new TrafficRoute(Champion, 0)]), TrafficSplit.AllTo(Candidate)],
+            release.TrafficRequests);
+        var evidence = await release.EvidenceAsync();
+        Assert.Contains(evidence, r => r.Step == "approval" && r.Summary.StartsWith("pre-approved", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task RunAsync_RequestNamesALowerTierThanTheInventory_IsRefusedBeforeAnythingElse()
+    {
+        var release = new ReleaseScenario(host, "tier-lowered", "high");
+        await release.StartAsync(requestedTier: "low");
+
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
+        Assert.Contains("never lower", outcome.Reason, StringComparison.Ordinal);
+        release.AssertTrafficUntouched();
+        var evidence = await release.EvidenceAsync();
+        Assert.Equal([("policy", "refused"), ("outcome", "gatefailed")], evidence.Select(r => (r.Step, r.Decision)));
+    }
+
+    [Fact]
+    public async Task RunAsync_RequestRaisesTheTier_RunsUnderTheHigherTier()
+    {
+        var release = new ReleaseScenario(host, "tier-raised", "low");
+        await release.StartAsync(requestedTier: "medium");
+
+        var progress = await release.WaitForAsync(p => p.WaitingFor == ReleaseWaits.Approval, "waiting for approval");
+
+        Assert.Equal("medium", progress.RiskTier);
+        await release.CommandAsync(Domain.Approvals.OversightCommandKind.Stop);
+        Assert.Equal(ReleaseStage.Cancelled, (await release.OutcomeAsync()).Stage);
+    }
+
+    [Fact]
+    public async Task RunAsync_NoInventoryTag_UsesThePolicysDefaultTier()
+    {
+        var release = new ReleaseScenario(host, "tier-default", tierTag: null);
+        await release.StartAsync();
+
+        var progress = await release.WaitForAsync(p => p.RiskTier is not null, "tier resolved");
+
+        Assert.Equal("medium", progress.RiskTier);
+        await release.CommandAsync(Domain.Approvals.OversightCommandKind.Stop);
+        await release.OutcomeAsync();
+    }
+
+    [Fact]
+    public async Task RunAsync_FairnessGateFails_StopsBeforeAnyoneIsAskedWithTheReasons()
+    {
+        var release = new ReleaseScenario(host, "unfair", "high", fairData: false);
+        await release.StartAsync();
+
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
+        Assert.Contains("fairness", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("sex=f", outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(release.Notifications);
+        release.AssertTrafficUntouched();
+        var evidence = await release.EvidenceAsync();
+        var fairness = evidence.Single(r => r.Step == "gate" && r.Data.GetProperty("report").GetProperty("gate").GetString() == "fairness");
+        Assert.Equal("fail", fairness.Decision);
+        var findings = fairness.Data.GetProperty("report").GetProperty("findings");
+        Assert.Contains(findings.EnumerateArray(), f => f.GetProperty("sampleSize").ValueKind == System.Text.Json.JsonValueKind.Number && f.TryGetProperty("interval", out _));
+    }
+
+    [Fact]
+    public async Task RunAsync_RequiredArtefactsMissingAndAucRegressed_FailsEveryGateItShouldWithEveryReason()
+    {
+        var release = new ReleaseScenario(host, "no-card", "medium");
+        host.Registry.Register(release.Key.Model, Candidate, new Dictionary<string, double> { ["auc"] = 0.75 }, new Dictionary<string, string>(), Developer);
+        await release.StartAsync();
+
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
+        Assert.Contains("intended_use", outcome.Reason, StringComparison.Ordinal);
+        Assert.Contains("performance", outcome.Reason, StringComparison.Ordinal);
+        Assert.Empty(release.Notifications);
+        var gates = (await release.EvidenceAsync()).Where(r => r.Step == "gate").ToArray();
+        Assert.Equal(["pass", "insufficient-data", "fail"], gates.Select(g => g.Decision));
+    }
+
+    [Fact]
+    public async Task RunAsync_ModelNotInTheInventory_EndsWithAReasonInsteadOfCrashing()
+    {
+        var release = new ReleaseScenario(host, "unregistered", "medium");
+        await host.Client.ScheduleNewOrchestrationInstanceAsync(
+            nameof(ReleaseOrchestrator),
+            new ReleaseInput(new ReleaseKey("main.credit.nobody", Candidate, "prod"), release.RunId, release.Endpoint, Requester, TestPolicies.Set(), null, [], DateTimeOffset.UnixEpoch),
+            new Microsoft.DurableTask.StartOrchestrationOptions("release:main.credit.nobody:12:prod"));
+
+        using var timeout = new CancellationTokenSource(Deadline);
+        var instance = await host.Client.WaitForInstanceCompletionAsync("release:main.credit.nobody:12:prod", getInputsAndOutputs: true, timeout.Token);
+
+        var outcome = instance.ReadOutputAs<ReleaseOutcome>()!;
+        Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
+        Assert.Contains("not in the inventory", outcome.Reason, StringComparison.Ordinal);
+    }
+}
