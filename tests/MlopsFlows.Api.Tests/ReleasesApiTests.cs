@@ -43,7 +43,7 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         Assert.Equal(done.Outcome.EvidenceCount, done.Evidence.Count);
         Assert.Equal(["policy", "gate", "gate", "gate", "notification", "vote", "approval"], done.Evidence.Take(7).Select(e => e.Step));
         Assert.Equal(LocalHostFixture.Approver, done.Evidence[5].Actor);
-        Assert.Equal(["promote", "outcome"], done.Evidence.TakeLast(2).Select(e => e.Step));
+        Assert.Equal(["promote", "monitor", "outcome"], done.Evidence.TakeLast(3).Select(e => e.Step));
         Assert.Equal(Enumerable.Range(1, done.Evidence.Count), done.Evidence.Select(e => e.Sequence));
 
         var endpoint = await fixture.Workspace.GetFromJsonAsync<JsonElement>("/api/2.0/serving-endpoints/promoted-prod");

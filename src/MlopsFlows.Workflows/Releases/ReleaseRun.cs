@@ -4,6 +4,7 @@ using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Domain.Serving;
+using MlopsFlows.Workflows.Monitoring;
 using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Releases;
@@ -73,7 +74,26 @@ internal sealed partial class ReleaseRun
             "promoted",
             $"version {Key.Version} serves 100% and is the champion; rollback target v{rollbackTarget}",
             new { endpoint = input.ServingEndpoint, traffic = all.Routes, alias = ModelAliases.Champion, previousChampion = rollbackTarget, rollbackTarget, tier = Policy.RiskTier });
+        await StartMonitorAsync(rollbackTarget);
         return await EndAsync(ReleaseStage.Promoted, $"promoted: v{Key.Version} serves all traffic", rollbackTarget);
+    }
+
+    /// <summary>
+    /// The promoted model is watched from now on: its monitor starts (or, if an earlier version's runs, goes on under this
+    /// release). A monitor that fails to start is recorded, never a reason to undo a healthy promotion.
+    /// </summary>
+    private async Task StartMonitorAsync(int? rollbackTarget)
+    {
+        try
+        {
+            var monitor = await context.CallActivityAsync<MonitorStartResult>(
+                nameof(StartMonitor), MonitorInput.ForPromotion(Key, input.RunId, input.ServingEndpoint, rollbackTarget, Policy), Retried);
+            await evidence.RecordAsync("monitor", monitor.Kind.ToString().ToLowerInvariant(), $"monitor {monitor.InstanceId}: {monitor.Kind.ToString().ToLowerInvariant()}, every {Policy.Monitoring.Interval}", new { monitor, Policy.Monitoring });
+        }
+        catch (TaskFailedException failure)
+        {
+            await evidence.RecordAsync("monitor", "not-started", $"the monitor could not be started: {failure.FailureDetails.ErrorMessage}", new { failure = failure.FailureDetails.ErrorMessage });
+        }
     }
 
     /// <summary>Step 5b: traffic back to exactly what it was before the release, and the champion alias if it had moved.</summary>

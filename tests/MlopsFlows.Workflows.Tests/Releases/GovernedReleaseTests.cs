@@ -2,6 +2,7 @@ using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Domain.Serving;
+using MlopsFlows.Workflows.Monitoring;
 using MlopsFlows.Workflows.Ports;
 using MlopsFlows.Workflows.Releases;
 using MlopsFlows.Workflows.Tests.Support;
@@ -45,8 +46,15 @@ public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<Relea
         Assert.Equal(["resolved", "pass", "pass", "pass", "request", "counted", "approved"], evidence.Take(7).Select(r => r.Decision));
         Assert.Equal(Validator, evidence[5].Actor);
         Assert.Equal(2, evidence.Count(r => r.Step == "judge" && r.Decision == "pass"));
-        Assert.Equal(["promote", "outcome"], evidence.TakeLast(2).Select(r => r.Step));
+        Assert.Equal(["promote", "monitor", "outcome"], evidence.TakeLast(3).Select(r => r.Step));
+        Assert.Equal("started", evidence[^2].Decision);
         Assert.Equal(outcome.EvidenceCount, evidence.Count);
+
+        // From now on the promoted version is watched, with the champion before it as the rollback target.
+        var monitor = await host.Client.GetInstanceAsync(MonitorIds.For(release.Key.Model, "prod"), getInputsAndOutputs: true);
+        Assert.NotNull(monitor);
+        var watched = monitor.ReadInputAs<MonitorInput>()!;
+        Assert.Equal((Candidate, (int?)Champion, release.RunId), (watched.Version, watched.PreviousVersion, watched.RunId));
     }
 
     [Fact]

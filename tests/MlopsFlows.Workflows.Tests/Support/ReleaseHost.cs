@@ -30,12 +30,14 @@ public sealed class ReleaseHost : IAsyncLifetime
 
     public FakeCanaryTelemetry Canary { get; } = new();
 
+    public FakeFeatureWindows Features { get; } = new();
+
     public DurableTaskClient Client => (host ?? throw new InvalidOperationException("host not started")).Client;
 
     public async Task InitializeAsync()
     {
         host = await DurableTaskTestHost.StartAsync(
-            tasks => tasks.AddReleaseWorkflows(),
+            tasks => tasks.AddReleaseWorkflows().AddMonitoringWorkflows(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = services => services
@@ -47,7 +49,11 @@ public sealed class ReleaseHost : IAsyncLifetime
                     .AddSingleton<IApproverDirectory>(Directory)
                     .AddSingleton<IEvaluationData>(EvaluationData)
                     .AddSingleton<ICanaryTelemetry>(Canary)
-                    .AddSingleton<IShadowTraffic>(Canary),
+                    .AddSingleton<IShadowTraffic>(Canary)
+                    .AddSingleton<IFeatureWindows>(Features)
+                    .AddSingleton<IBusinessKpis>(new FakeBusinessKpis())
+                    .AddSingleton<IRetrainingJobs>(new FakeRetrainingJobs())
+                    .AddSingleton<IIncidentNotifier>(new RecordingIncidentNotifier()),
             });
     }
 
