@@ -43,7 +43,7 @@ internal sealed record ApprovalLatencyResult(
 /// </summary>
 internal static class ApprovalLatencyPhase
 {
-    private const string WaitingForDecision = "approval decision";
+    private const string WaitingForDecision = "approval";
     private static readonly TimeSpan StepTimeout = TimeSpan.FromSeconds(60);
 
     public static async Task<ApprovalLatencyResult> RunAsync(
@@ -158,7 +158,7 @@ internal static class ApprovalLatencyPhase
 
         foreach (var id in ids)
         {
-            while ((await host.GetReleaseAsync(id, cancellationToken)).Progress?.WaitingFor != WaitingForDecision)
+            while ((await host.GetReleaseAsync(id, cancellationToken)) is not { Progress.WaitingFor: WaitingForDecision, Approval: not null })
             {
                 ThrowIfLate(started, deadline, $"{id} never waited for a decision");
                 await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);

@@ -20,8 +20,11 @@ namespace MlopsFlows.Benchmarks.Engine;
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
-    private BenchHost(LocalHost host)
+    private const string Approver = "bench.approver@contoso.example";
+
+    private BenchHost(LocalHost host, string riskTier)
     {
+        RiskTier = riskTier;
         Host = host;
         // Generous: a stalled Azurite (see StallMonitor) should show up in the figures, not end the run.
         Api = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromMinutes(3) };
@@ -73,9 +76,11 @@ internal sealed class BenchHost : IAsyncDisposable
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             "--MlopsFlows:Local:MaxQueuePollingInterval=" + options.Polling.ToString("c", CultureInfo.InvariantCulture),
-            "--MlopsFlows:Releases:RequiresApproval=" + (requiresApproval ? "true" : "false"),
-            "--MlopsFlows:Releases:ApprovalTimeout=01:00:00",
-            "--MlopsFlows:Releases:BakeTime=00:00:00",
+            $"--MlopsFlows:Policies:Path={Path.Combine(AppContext.BaseDirectory, "bench-policies")}",
+            "--MlopsFlows:Policies:Active=bench",
+            $"--MlopsFlows:Approvers:0:Upn={Approver}",
+            "--MlopsFlows:Approvers:0:ObjectId=00000000-0000-4000-8000-0000000000b1",
+            "--MlopsFlows:Approvers:0:Roles:0=model-validation",
             .. options.HostArguments,
         ];
         var configuration = LocalHost.ReadConfiguration(settings);
@@ -101,7 +106,8 @@ internal sealed class BenchHost : IAsyncDisposable
         // Wait until the channel is connected, so no phase starts against a channel that is not.
         var channel = host.App.Services.GetRequiredService<GrpcChannel>();
         await channel.ConnectAsync(cancellationToken).WaitAsync(TimeSpan.FromSeconds(30), cancellationToken);
-        return new BenchHost(host);
+        // Low is pre-approved (one blue/green switch); medium asks one approver (canary 10% → 50%).
+        return new BenchHost(host, requiresApproval ? "medium" : "low");
     }
 
     /// <summary>POST /api/releases; the bench names each release's own serving endpoint.</summary>
@@ -109,7 +115,7 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         using var response = await Api.PostAsJsonAsync(
             "api/releases",
-            new { model = model.Name, version = BenchModel.Candidate, environment = BenchModel.Environment, servingEndpoint = model.Endpoint, requestedBy = "bench:engine", evidenceRefs = Array.Empty<string>() },
+            new { model = model.Name, version = BenchModel.Candidate, environment = BenchModel.Environment, servingEndpoint = model.Endpoint, requestedBy = "bench:engine", riskTier = RiskTier, evidenceRefs = Array.Empty<string>() },
             cancellationToken);
         await EnsureAsync(response, "POST /api/releases", cancellationToken);
         var accepted = await response.Content.ReadFromJsonAsync<ReleaseAccepted>(ApiJson.Options, cancellationToken)
@@ -117,12 +123,17 @@ internal sealed class BenchHost : IAsyncDisposable
         return accepted.Created ? accepted.Id : throw new InvalidOperationException($"POST /api/releases found release {accepted.Id} instead of creating it.");
     }
 
-    /// <summary>POST /api/releases/{id}/decisions: approve.</summary>
+    /// <summary>The tier every release of this host asks for (the bench models carry no inventory tag).</summary>
+    public string RiskTier { get; }
+
+    /// <summary>POST /api/releases/{id}/decisions: approve, on the evidence digest the approval shows.</summary>
     public async Task ApproveAsync(string releaseId, CancellationToken cancellationToken)
     {
+        var digest = (await GetReleaseAsync(releaseId, cancellationToken)).Approval?.EvidenceDigest
+            ?? throw new InvalidOperationException($"{releaseId} is not waiting for approvers.");
         using var response = await Api.PostAsJsonAsync(
             $"api/releases/{releaseId}/decisions",
-            new { decision = "approve", approver = "bench.approver@contoso.example", rationale = "engine bench" },
+            new { decision = "approve", approver = Approver, rationale = "engine bench", evidenceDigest = digest },
             cancellationToken);
         await EnsureAsync(response, $"POST /api/releases/{releaseId}/decisions", cancellationToken);
     }
@@ -177,6 +188,18 @@ internal sealed record BenchModel(string Name, string Endpoint)
 
     private static readonly Dictionary<string, double> HealthyMetrics = new() { ["auc"] = 0.83, ["log_loss"] = 0.40 };
 
+    // What the bench policy's gates read: the model card and the evaluation set both versions were measured on.
+    private static readonly Dictionary<string, string> CardTags = new()
+    {
+        ["model_card.intended_use"] = "engine bench",
+        ["model_card.limitations"] = "none",
+        ["model_card.training_data"] = "synthetic",
+        ["model_card.evaluation_data"] = "synthetic",
+        ["model_card.owner"] = "bench@contoso.example",
+        ["evaluation_set"] = "bench.holdout",
+        ["evaluation_set_version"] = "1",
+    };
+
     /// <summary><paramref name="count"/> models <c>bench.{schema}.{prefix}000…</c>, each with its own endpoint, registered in the simulator.</summary>
     public static IReadOnlyList<BenchModel> Seed(DatabricksSimulator simulator, string schema, string prefix, int count)
     {
@@ -185,8 +208,8 @@ internal sealed record BenchModel(string Name, string Endpoint)
         {
             var shortName = string.Create(CultureInfo.InvariantCulture, $"{prefix}{i:0000}");
             var model = new BenchModel($"bench.{schema}.{shortName}", $"{shortName}-{Environment}");
-            simulator.AddModelVersion(model.Name, Serving, HealthyMetrics);
-            simulator.AddModelVersion(model.Name, Candidate, HealthyMetrics);
+            simulator.AddModelVersion(model.Name, Serving, HealthyMetrics, tags: CardTags, createdBy: "bench.data.scientist@contoso.example");
+            simulator.AddModelVersion(model.Name, Candidate, HealthyMetrics, tags: CardTags, createdBy: "bench.data.scientist@contoso.example");
             simulator.AddServingEndpoint(model.Endpoint, model.Name, Serving);
             models.Add(model);
         }

@@ -41,7 +41,10 @@ internal static class Instances
         await foreach (var instance in client.GetAllInstancesAsync(new OrchestrationQuery { InstanceIdPrefix = idPrefix, FetchInputsAndOutputs = true, PageSize = 1000 })
             .WithCancellation(cancellationToken))
         {
-            all.Add(instance);
+            if (IsTopLevel(instance.InstanceId))
+            {
+                all.Add(instance);
+            }
         }
 
         return all;
@@ -77,13 +80,16 @@ internal static class Instances
     private static async Task<int> CountAsync(DurableTaskClient client, OrchestrationQuery query, CancellationToken cancellationToken)
     {
         var count = 0;
-        await foreach (var _ in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
         {
-            count++;
+            count += IsTopLevel(instance.InstanceId) ? 1 : 0;
         }
 
         return count;
     }
+
+    // A release's approval runs as its own instance under the release's id; the phases count releases only.
+    private static bool IsTopLevel(string instanceId) => !instanceId.Contains(":approval:", StringComparison.Ordinal);
 
     // The history is Newtonsoft's rendering of DurableTask.Core's events: the type as a number, or as a name with a string-enum converter.
     private static EventType? TypeOf(JsonElement e) =>
