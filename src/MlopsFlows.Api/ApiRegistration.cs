@@ -7,7 +7,10 @@ namespace MlopsFlows.Api;
 
 public static class ApiRegistration
 {
-    /// <summary>What the releases API needs, for either host. The policy set comes from the host (loaded from policy files at start-up).</summary>
+    /// <summary>
+    /// What the releases API needs, for either host; the incidents and monitors API needs nothing more. The policy set
+    /// comes from the host (loaded from policy files at start-up).
+    /// </summary>
     public static IServiceCollection AddReleasesApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);

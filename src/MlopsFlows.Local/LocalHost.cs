@@ -8,18 +8,20 @@ using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
+using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Integrations;
+using MlopsFlows.Integrations.Monitoring;
 using MlopsFlows.Integrations.Policies;
 using MlopsFlows.Local.Engine;
 
 namespace MlopsFlows.Local;
 
 /// <summary>
-/// The local host: storage (Azurite started when nothing answers), the Durable engine over it, the releases API
-/// on 127.0.0.1, and optionally the Databricks simulator. Everything it started, it stops on dispose.
+/// The local host: storage (Azurite started when nothing answers), the Durable engine over it, the releases,
+/// incidents and monitors API on 127.0.0.1, and optionally the Databricks simulator. Everything it started, it stops on dispose.
 /// </summary>
 public sealed class LocalHost : IAsyncDisposable
 {
@@ -109,9 +111,13 @@ public sealed class LocalHost : IAsyncDisposable
 
             if (options.Simulator)
             {
-                simulator = await DatabricksSimulator.StartAsync(new SimulatorOptions(), cancellationToken);
+                // The simulator writes the features models receive where the monitor reads them: the configured folder, else its own.
+                var featureRoot = configuration[$"{MonitoringDataOptions.SectionName}:{nameof(MonitoringDataOptions.Root)}"];
+                simulator = await DatabricksSimulator.StartAsync(
+                    new SimulatorOptions { FeatureDataRoot = string.IsNullOrWhiteSpace(featureRoot) ? null : featureRoot }, cancellationToken);
                 settings["MlopsFlows:Databricks:WorkspaceUrl"] = simulator.BaseUrl;
                 settings["MlopsFlows:Databricks:Token"] = simulator.Token;
+                settings[$"{MonitoringDataOptions.SectionName}:{nameof(MonitoringDataOptions.Root)}"] = simulator.FeatureDataRoot;
 
                 // The simulator applies a config update in well under a second; poll it as often.
                 settings["MlopsFlows:Databricks:ConfigUpdatePollInterval"] = "00:00:00.200";
@@ -137,6 +143,7 @@ public sealed class LocalHost : IAsyncDisposable
             app.UseExceptionHandler();
             app.MapLocalDurableEngine();
             app.MapReleasesApi();
+            app.MapIncidentsApi();
             await app.StartAsync(cancellationToken);
 
             // The worker may have dialled the sidecar before Kestrel listened and left the shared channel in

@@ -13,6 +13,9 @@ return verb switch
     "serve" => await ServeCommand.RunAsync(rest, stop.Token),
     "demo" => await DemoCommand.RunAsync(rest, stop.Token),
     "verify" => await VerifyCommand.RunAsync(rest, stop.Token),
+    "policy" => PolicyCommand.Run(rest),
+    "incidents" => await IncidentsCommand.RunAsync(rest, stop.Token),
+    "monitors" => await MonitorsCommand.RunAsync(rest, stop.Token),
     "help" or "--help" or "-h" => HelpCommand.Run(),
     _ => HelpCommand.Unknown(verb),
 };

@@ -1,7 +1,9 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Numerics;
 using MlopsFlows.Domain.Statistics.Drift;
+using MlopsFlows.Domain.Statistics.Numerics;
 
 namespace MlopsFlows.Benchmarks.Drift;
 
@@ -70,21 +72,28 @@ internal static class DriftBench
         // current window serves PSI, JS, KS and Wasserstein (ColumnDrift → NumericDrift.Compare).
         var report = new Answers(columns.Count);
         long profileTicks = 0;
-        var full = Timing.ParallelPass(all, j =>
+        void FullReportColumn(Answers answers, int j)
         {
             if (columns[j].IsCategorical)
             {
-                SetCategorical(report, j, ColumnDrift.Categorical(columns[j].Name, Count(reference[j]), Count(current[j])).Categorical!);
+                SetCategorical(answers, j, ColumnDrift.Categorical(columns[j].Name, Count(reference[j]), Count(current[j])).Categorical!);
                 return;
             }
 
             var started = Stopwatch.GetTimestamp();
             var profile = ReferenceProfile.Create(reference[j], BinCount);
             Interlocked.Add(ref profileTicks, Stopwatch.GetTimestamp() - started);
-            SetNumeric(report, j, ColumnDrift.Numeric(columns[j].Name, profile, current[j]).Numeric!);
-        });
+            SetNumeric(answers, j, ColumnDrift.Numeric(columns[j].Name, profile, current[j]).Numeric!);
+        }
+
+        var full = Timing.ParallelPass(all, j => FullReportColumn(report, j));
         var profileInFullMs = profileTicks * 1000.0 / Stopwatch.Frequency;
         Log(print, $"C# full report (cold) {full.WallMs:F0} ms");
+
+        // The same report on one thread, as scipy runs: the like-for-like ratio.
+        var singleThreadReport = new Answers(columns.Count);
+        var fullSingleThread = Timing.SingleThreadPass(all, j => FullReportColumn(singleThreadReport, j));
+        Log(print, $"C# full report (cold, one thread) {fullSingleThread.WallMs:F0} ms");
 
         // 3. Monitoring: reference profiles built once, then PSI + JS (numeric) and chi-square + JS (categorical) on the
         // current window. The goal is within 3x of the plain read of that window.
@@ -139,6 +148,13 @@ internal static class DriftBench
             var copy = current[j].ToArray();
             Array.Sort(copy);
         });
+        var radixSortOnly = Timing.ParallelPass(numeric, j =>
+        {
+            var buffer = ArrayPool<double>.Shared.Rent(rows);
+            DoubleSort.Sort(current[j], buffer);
+            ArrayPool<double>.Shared.Return(buffer);
+        });
+        Log(print, $"sort of the current window: Array.Sort {sortOnly.WallMs:F0} ms, DoubleSort {radixSortOnly.WallMs:F0} ms");
 
         var gcAfter = GcCounts();
         var pause = GC.GetTotalPauseDuration() - pauseBefore;
@@ -157,6 +173,14 @@ internal static class DriftBench
         profiles = [];
         GC.Collect();
 
+        StreamingResult? streaming = null;
+        if (options.RunStreaming)
+        {
+            Log(print, "streaming mode (child process) ...");
+            streaming = StreamingBench.Run(folder);
+            Log(print, $"streaming: reference {streaming.ReferenceMs:F0} ms, window {streaming.WindowMs:F0} ms, chunked read {streaming.PlainReadMs:F0} ms, peak {streaming.PeakRssBytes / 1e6:F0} MB");
+        }
+
         ScipyResult? scipy = null;
         if (options.RunScipy)
         {
@@ -173,9 +197,9 @@ internal static class DriftBench
         var figures = new CaseFigures(
             rows, numericColumns, categorical.Length, columns, generateMs,
             readReferenceMs, readCurrentMs, rereadCurrentMs,
-            psiJs, ks, wasserstein, chiSquare, full, profileInFullMs, build, window,
-            engineCounts, vectorOnly, finiteCheck, sortOnly, mismatches,
-            separate, report, windowed, memory, scipy);
+            psiJs, ks, wasserstein, chiSquare, full, fullSingleThread, profileInFullMs, build, window,
+            engineCounts, vectorOnly, finiteCheck, sortOnly, radixSortOnly, mismatches,
+            separate, report, singleThreadReport, windowed, memory, streaming, scipy);
         var text = DriftReport.Format(figures);
         if (print)
         {
@@ -316,6 +340,7 @@ internal sealed record CaseFigures(
     PassTime Wasserstein,
     PassTime ChiSquare,
     PassTime FullReport,
+    PassTime FullReportSingleThread,
     double ProfileInFullReportMs,
     PassTime ProfileBuild,
     PassTime Window,
@@ -323,9 +348,12 @@ internal sealed record CaseFigures(
     PassTime VectorBinCounting,
     PassTime FiniteCheck,
     PassTime SortOnly,
+    PassTime RadixSortOnly,
     int BinCountMismatches,
     Answers Separate,
     Answers Report,
+    Answers SingleThreadReport,
     Answers Windowed,
     MemoryFigures Memory,
+    StreamingResult? Streaming,
     ScipyResult? Scipy);

@@ -9,6 +9,7 @@ internal sealed record DriftBenchOptions(
     int CategoricalColumns,
     bool AlsoTenMillion,
     bool RunScipy,
+    bool RunStreaming,
     bool KeepData,
     int Seed,
     string WorkFolder)
@@ -20,6 +21,7 @@ internal sealed record DriftBenchOptions(
           --categorical N    int-coded categorical columns besides them (default max(2, columns / 20))
           --also-10m         also run 10,000,000 rows x 10 columns
           --no-scipy         skip the scipy/numpy run (C# figures only)
+          --no-streaming     skip the streaming mode (a child process reading each column in chunks)
           --keep             keep the generated binary files
           --seed N           generator seed (default 20251126)
           --work DIR         where the binary files go (default: the temp folder)
@@ -27,7 +29,7 @@ internal sealed record DriftBenchOptions(
 
     public static DriftBenchOptions Parse(string[] args)
     {
-        var options = new DriftBenchOptions(1_000_000, 100, -1, false, true, false, 20251126, Path.GetTempPath());
+        var options = new DriftBenchOptions(1_000_000, 100, -1, false, true, true, false, 20251126, Path.GetTempPath());
         for (var i = 0; i < args.Length; i++)
         {
             options = args[i] switch
@@ -37,6 +39,7 @@ internal sealed record DriftBenchOptions(
                 "--categorical" => options with { CategoricalColumns = Number(args, ++i) },
                 "--also-10m" => options with { AlsoTenMillion = true },
                 "--no-scipy" => options with { RunScipy = false },
+                "--no-streaming" => options with { RunStreaming = false },
                 "--keep" => options with { KeepData = true },
                 "--seed" => options with { Seed = Number(args, ++i) },
                 "--work" => options with { WorkFolder = Text(args, ++i) },

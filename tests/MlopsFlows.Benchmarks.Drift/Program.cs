@@ -8,6 +8,11 @@ if (args is ["help" or "--help" or "-h"])
     return 0;
 }
 
+if (args is [StreamingBench.ChildVerb, var folder])
+{
+    return StreamingBench.RunChild(folder);
+}
+
 var options = DriftBenchOptions.Parse(args);
 var cases = new List<(int Rows, int Columns)> { (options.Rows, options.Columns) };
 if (options.AlsoTenMillion)
@@ -17,7 +22,7 @@ if (options.AlsoTenMillion)
 
 // Warm-up: every code path once on a small case, so that tiering and the thread pool are settled before timing.
 Console.WriteLine("warm-up on 20,000 rows x 6 columns ...");
-DriftBench.Run(options with { RunScipy = false, KeepData = false }, 20_000, 6, print: false);
+DriftBench.Run(options with { RunScipy = false, RunStreaming = false, KeepData = false }, 20_000, 6, print: false);
 
 var reports = new List<string>();
 foreach (var (rows, columns) in cases)

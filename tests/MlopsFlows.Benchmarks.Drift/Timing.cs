@@ -19,13 +19,19 @@ internal static class Timing
     public static int InducedCollections => induced;
 
     /// <summary>Runs <paramref name="body"/> for every index in parallel (one worker per core) and times it.</summary>
-    public static PassTime ParallelPass(IReadOnlyList<int> indices, Action<int> body)
+    public static PassTime ParallelPass(IReadOnlyList<int> indices, Action<int> body) =>
+        Pass(indices, body, Environment.ProcessorCount);
+
+    /// <summary>Runs <paramref name="body"/> for every index on one thread, as scipy runs, and times it.</summary>
+    public static PassTime SingleThreadPass(IReadOnlyList<int> indices, Action<int> body) => Pass(indices, body, 1);
+
+    private static PassTime Pass(IReadOnlyList<int> indices, Action<int> body, int threads)
     {
         Settle();
         long threadTicks = 0;
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var started = Stopwatch.GetTimestamp();
-        Parallel.For(0, indices.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, k =>
+        Parallel.For(0, indices.Count, new ParallelOptions { MaxDegreeOfParallelism = threads }, k =>
         {
             var columnStarted = Stopwatch.GetTimestamp();
             body(indices[k]);

@@ -1,7 +1,9 @@
 using MlopsFlows.Benchmarks.Engine;
+using MlopsFlows.Benchmarks.Monitors;
 
 // Bench commands, run by hand; their figures go in the README. Not tests: nothing here asserts a threshold.
 //   dotnet run -c Release --project tests/MlopsFlows.Benchmarks -- engine [--releases 100] [--approvals 100] [--polling 0.5]
+//   dotnet run -c Release --project tests/MlopsFlows.Benchmarks -- monitors [--count 1000] [--minutes 5] [--interval 60]
 using var stop = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
 {
@@ -13,6 +15,7 @@ var verb = args.Length > 0 ? args[0] : "help";
 return verb switch
 {
     "engine" => await EngineBench.RunAsync(args[1..], stop.Token),
+    "monitors" => await MonitorBench.RunAsync(args[1..], stop.Token),
     _ => Help(verb),
 };
 
@@ -24,5 +27,6 @@ static int Help(string verb)
     }
 
     Console.WriteLine(EngineBenchOptions.Usage);
+    Console.WriteLine(MonitorBenchOptions.Usage);
     return verb is "help" or "--help" or "-h" ? 0 : 2;
 }

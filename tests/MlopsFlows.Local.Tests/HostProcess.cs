@@ -56,6 +56,17 @@ internal sealed class HostProcess : IAsyncDisposable
         return new HostProcess(Process.Start(start) ?? throw new InvalidOperationException("could not start mlopsflows"));
     }
 
+    /// <summary>Runs a verb that ends by itself (e.g. <c>incidents list</c>) and returns its exit code and output.</summary>
+    public static async Task<(int ExitCode, string Output)> RunAsync(params string[] args)
+    {
+        var process = Start(args);
+        await using (process)
+        {
+            var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+            return (exitCode, process.Output);
+        }
+    }
+
     /// <summary>Kills the host at once, as a crash would: no shutdown code runs.</summary>
     public async Task KillAsync()
     {

@@ -12,11 +12,17 @@ public static class LocalHostSetup
     /// <summary>Holds the release-managers role: may pause, resume, stop and override.</summary>
     public const string Operator = "ops@contoso.example";
 
+    /// <summary>The policy set of fast-tests.yaml with a two-second monitor on the medium tier that rolls back after three unacknowledged seconds.</summary>
+    public const string FastMonitoringPolicies = "fast-monitoring";
+
     /// <summary>Configuration arguments for the fast test policy set and the two people above.</summary>
-    public static IReadOnlyList<string> Arguments =>
+    public static IReadOnlyList<string> Arguments => ArgumentsFor("fast-tests");
+
+    /// <summary>Configuration arguments for a test policy set (a file in tests/MlopsFlows.Testing/policies) and the two people above.</summary>
+    public static IReadOnlyList<string> ArgumentsFor(string policySet) =>
     [
         $"--MlopsFlows:Policies:Path={Path.Combine(AppContext.BaseDirectory, "test-policies")}",
-        "--MlopsFlows:Policies:Active=fast-tests",
+        $"--MlopsFlows:Policies:Active={policySet}",
         $"--MlopsFlows:Approvers:0:Upn={Approver}",
         "--MlopsFlows:Approvers:0:ObjectId=00000000-0000-4000-8000-0000000000a1",
         "--MlopsFlows:Approvers:0:Roles:0=model-validation",

@@ -12,6 +12,23 @@ public static class JsonBody
     /// <summary>The largest body any endpoint accepts: 256 KiB.</summary>
     public const int MaxBytes = 256 * 1024;
 
+    /// <summary>Reads the body and validates it with <paramref name="parse"/>; exactly one of the two results is set.</summary>
+    public static async Task<(T? Value, IResult? Problem)> ReadValidatedAsync<T>(
+        HttpRequest request, Func<JsonElement, (T? Value, IDictionary<string, string[]> Errors)> parse)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(parse);
+        var (body, problem) = await ReadObjectAsync(request, request.HttpContext.RequestAborted);
+        if (problem is not null)
+        {
+            return (null, problem);
+        }
+
+        var (value, errors) = parse(body);
+        return value is null ? (null, Problems.Validation(errors)) : (value, null);
+    }
+
     public static async Task<(JsonElement Body, IResult? Problem)> ReadObjectAsync(HttpRequest request, CancellationToken cancellationToken)
     {
         if (request.ContentLength > MaxBytes)

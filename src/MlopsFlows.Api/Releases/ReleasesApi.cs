@@ -287,20 +287,10 @@ public static class ReleasesApi
     private static string? Describe(TaskFailureDetails? failure) =>
         failure is null ? null : $"{failure.ErrorType}: {failure.ErrorMessage}";
 
-    /// <summary>Reads and validates a JSON body; exactly one of the two results is set.</summary>
-    private static async Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(
+    private static Task<(T? Value, IResult? Problem)> ReadBodyAsync<T>(
         HttpRequest request, Func<System.Text.Json.JsonElement, (T? Value, IDictionary<string, string[]> Errors)> parse)
-        where T : class
-    {
-        var (body, problem) = await JsonBody.ReadObjectAsync(request, request.HttpContext.RequestAborted);
-        if (problem is not null)
-        {
-            return (null, problem);
-        }
-
-        var (value, errors) = parse(body);
-        return value is null ? (null, Problems.Validation(errors)) : (value, null);
-    }
+        where T : class =>
+        JsonBody.ReadValidatedAsync(request, parse);
 
     private static Microsoft.AspNetCore.Http.HttpResults.Accepted<ReleaseAccepted> Accepted(ReleaseKey key, OrchestrationRuntimeStatus status, bool created) =>
         TypedResults.Accepted(

@@ -171,6 +171,9 @@ internal sealed record SeededModelVersion(string Name, int Version, string RunId
 
 internal sealed record SeedEndpointRequest(string? Name, string? Model, int? Version);
 
+internal sealed record FeatureBatchesRequest(
+    string? Model, string? Environment, double? Shift, int? Rows, double? Seconds, double? BatchSeconds, DateTimeOffset? From);
+
 internal sealed record RegressionRequest(string? Endpoint, int? Version, double? AddedLatencyMs, double? ErrorRate, double? PredictionShift = null);
 
 internal sealed record SimulatorState(IReadOnlyList<ModelState> Models, IReadOnlyList<EndpointSummary> Endpoints, IReadOnlyList<RegressionState> Regressions);

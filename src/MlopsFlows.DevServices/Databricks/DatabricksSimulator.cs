@@ -20,12 +20,16 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 {
     private readonly WebApplication app;
     private readonly SimulatedWorkspace workspace;
+    private readonly SimulatedFeatures features;
+    private readonly bool ownsFeatureFolder;
     private int disposed;
 
-    private DatabricksSimulator(WebApplication app, SimulatedWorkspace workspace, int port, string token)
+    private DatabricksSimulator(WebApplication app, SimulatedWorkspace workspace, SimulatedFeatures features, bool ownsFeatureFolder, int port, string token)
     {
         this.app = app;
         this.workspace = workspace;
+        this.features = features;
+        this.ownsFeatureFolder = ownsFeatureFolder;
         Port = port;
         Token = token;
     }
@@ -40,6 +44,9 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 
     /// <summary>The token <c>/api/*</c> requests must send as <c>Authorization: Bearer …</c>.</summary>
     public string Token { get; }
+
+    /// <summary>The folder the simulated feature files go to (<see cref="SimulatorOptions.FeatureDataRoot"/>), as a full path.</summary>
+    public string FeatureDataRoot => features.Root;
 
     /// <summary>Every request received so far (the latest 10,000), oldest first.</summary>
     public IReadOnlyList<RecordedRequest> RequestLog => workspace.RequestLog();
@@ -64,7 +71,9 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 
         var app = builder.Build();
         var workspace = new SimulatedWorkspace(options);
-        SimulatorEndpoints.Map(app, workspace, options.Token, options.TimeProvider);
+        var ownsFeatureFolder = options.FeatureDataRoot is null;
+        var features = new SimulatedFeatures(options.FeatureDataRoot ?? Path.Combine(Path.GetTempPath(), "mlopsflows-sim-features-" + Guid.NewGuid().ToString("N")[..12]));
+        SimulatorEndpoints.Map(app, workspace, features, options.Token, options.TimeProvider);
         try
         {
             await app.StartAsync(ct).ConfigureAwait(false);
@@ -76,7 +85,7 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         }
 
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        return new DatabricksSimulator(app, workspace, new Uri(address).Port, options.Token);
+        return new DatabricksSimulator(app, workspace, features, ownsFeatureFolder, new Uri(address).Port, options.Token);
     }
 
     /// <summary>
@@ -138,6 +147,17 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         workspace.InjectRegression(endpoint, version, addedLatencyMs, errorRate, predictionShift);
     }
 
+    /// <summary>
+    /// Writes the features <paramref name="model"/> receives in <paramref name="environment"/>: its reference (once) and
+    /// one batch per <paramref name="batch"/> from <paramref name="from"/> for <paramref name="duration"/>, drifted by
+    /// <paramref name="shift"/> standard deviations (0: none). See <see cref="SimulatedFeatures"/>.
+    /// </summary>
+    public WrittenFeatures WriteFeatures(string model, string environment, DateTimeOffset from, TimeSpan duration, TimeSpan batch, int rowsPerBatch, double shift = 0)
+    {
+        ThrowIfProblem(SimulatedFeatures.Problem(model, environment, shift, rowsPerBatch, duration, batch), nameof(model));
+        return features.Write(model, environment, from, duration, batch, rowsPerBatch, shift);
+    }
+
     /// <summary>Every version answers healthily again, for requests counted from now on.</summary>
     public void ClearRegressions() => workspace.ClearRegressions();
 
@@ -161,6 +181,10 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 
         await app.StopAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
+        if (ownsFeatureFolder && Directory.Exists(features.Root))
+        {
+            Directory.Delete(features.Root, recursive: true);
+        }
     }
 
     private static void ThrowIfProblem(string? problem, string parameter)

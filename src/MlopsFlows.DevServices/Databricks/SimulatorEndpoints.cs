@@ -14,7 +14,7 @@ namespace MlopsFlows.DevServices.Databricks;
 /// </summary>
 internal static class SimulatorEndpoints
 {
-    public static void Map(WebApplication app, SimulatedWorkspace workspace, string token, TimeProvider time)
+    public static void Map(WebApplication app, SimulatedWorkspace workspace, SimulatedFeatures features, string token, TimeProvider time)
     {
         app.Use(RecordRequests(workspace));
         app.Use(TranslateErrors);
@@ -28,6 +28,7 @@ internal static class SimulatorEndpoints
             throw new DatabricksApiException(404, "ENDPOINT_NOT_FOUND", $"No API found for '{request.Method} {request.Path}'."));
 
         MapControl(app.MapGroup("/sim"), workspace);
+        MapFeatures(app.MapGroup("/sim"), features, time);
     }
 
     private static void MapUnityCatalog(RouteGroupBuilder api, SimulatedWorkspace workspace)
@@ -168,6 +169,22 @@ internal static class SimulatorEndpoints
         control.MapGet("/state", () => Control(workspace.State()));
     }
 
+    /// <summary>
+    /// <c>POST /sim/features</c>: write the features a model receives in an environment, drifted or not, where the
+    /// monitor's file adapter reads them (see <see cref="SimulatedFeatures"/>). Defaults: shift 0, 200 rows per batch,
+    /// one batch per second for 60 seconds from now.
+    /// </summary>
+    private static void MapFeatures(RouteGroupBuilder control, SimulatedFeatures features, TimeProvider time) =>
+        control.MapPost("/features", async (HttpRequest request) =>
+        {
+            var body = await ReadAsync<FeatureBatchesRequest>(request, ApiJson.Control).ConfigureAwait(false);
+            var (shift, rows) = (body.Shift ?? 0, body.Rows ?? 200);
+            // Clamped only to keep TimeSpan from overflowing; anything beyond a day is refused below.
+            var (duration, batch) = (Seconds(body.Seconds ?? 60), Seconds(body.BatchSeconds ?? 1));
+            Refuse(SimulatedFeatures.Problem(body.Model, body.Environment, shift, rows, duration, batch));
+            return Control(features.Write(body.Model!, body.Environment!, body.From ?? time.GetUtcNow(), duration, batch, rows, shift));
+        });
+
     /// <summary>Why a regression cannot be simulated, or null when it can.</summary>
     internal static string? ProblemWithRegression(double addedLatencyMs, double errorRate, double predictionShift = 0) =>
         !double.IsFinite(addedLatencyMs) || addedLatencyMs < 0 ? "addedLatencyMs must be zero or more."
@@ -285,6 +302,8 @@ internal static class SimulatorEndpoints
         request.Query[parameter].FirstOrDefault() is { Length: > 0 } value
             ? value
             : throw DatabricksApiException.InvalidParameter($"Missing required parameter '{parameter}'.");
+
+    private static TimeSpan Seconds(double seconds) => TimeSpan.FromSeconds(Math.Clamp(seconds, 0, 2 * 86_400));
 
     private static bool IsTrue(string? flag) => string.Equals(flag, "true", StringComparison.OrdinalIgnoreCase);
 

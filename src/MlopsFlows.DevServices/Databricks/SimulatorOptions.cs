@@ -33,6 +33,13 @@ public sealed record SimulatorOptions
     /// </summary>
     public double InvocationLatencyScale { get; init; } = 1;
 
+    /// <summary>
+    /// Where <c>POST /sim/features</c> writes the features served models receive (see <see cref="SimulatedFeatures"/>):
+    /// point the monitor's feature reader (<c>MlopsFlows:Monitoring:Data:Root</c>) here. Default null: a folder of its own
+    /// under the temporary folder, deleted when the simulator stops.
+    /// </summary>
+    public string? FeatureDataRoot { get; init; }
+
     /// <summary>The clock behind config-update delays, request counts and invocation latencies. Default <see cref="TimeProvider.System"/>.</summary>
     public TimeProvider TimeProvider { get; init; } = TimeProvider.System;
 }

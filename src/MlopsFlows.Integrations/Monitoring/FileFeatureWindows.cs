@@ -15,6 +15,7 @@ namespace MlopsFlows.Integrations.Monitoring;
 /// &lt;root&gt;/&lt;model&gt;/reference.parquet                      the training features (the yardstick)
 /// &lt;root&gt;/&lt;model&gt;/&lt;environment&gt;/windows/202603140905.csv  a batch of production features, named by its UTC start minute
 /// </code>
+/// (or by its start second, <c>20260314090530.csv</c>, for batches shorter than a minute)
 /// e.g. <c>/data/monitoring/main.credit.scorer/prod/windows/202603140905.csv</c>. A monitor window takes every batch
 /// stamped inside it. The reference decides the features (all its columns but the ignored ones and the KPI column) and
 /// their kinds; it is profiled once per file version and kept in memory, since every check of every window reuses it.

@@ -11,6 +11,9 @@ internal static class MonitoringFiles
     public const string ReferenceName = "reference";
     private const string StampFormat = "yyyyMMddHHmm";
 
+    // Batches shorter than a minute carry the second too; both stamp forms may share a folder.
+    private static readonly string[] StampFormats = [StampFormat, "yyyyMMddHHmmss"];
+
     /// <summary>The model's reference file (<c>&lt;root&gt;/&lt;model&gt;/reference.&lt;ext&gt;</c>), the first readable extension.</summary>
     /// <exception cref="DependencyNotFoundException">No root is configured or the model has no reference file.</exception>
     public static string ReferenceOf(MonitoringDataOptions options, string model)
@@ -25,7 +28,7 @@ internal static class MonitoringFiles
     /// <summary>
     /// The window files of a model in an environment stamped in [<paramref name="from"/>, <paramref name="to"/>), oldest
     /// first: <c>&lt;root&gt;/&lt;model&gt;/&lt;environment&gt;/windows/&lt;yyyyMMddHHmm&gt;.&lt;ext&gt;</c>, the stamp being the
-    /// UTC minute the batch starts. Files named otherwise are not windows and are left alone.
+    /// UTC minute the batch starts (or <c>yyyyMMddHHmmss</c>, its second). Files named otherwise are not windows and are left alone.
     /// </summary>
     public static IReadOnlyList<string> WindowsOf(MonitoringDataOptions options, string model, string environment, DateTimeOffset from, DateTimeOffset to)
     {
@@ -49,7 +52,7 @@ internal static class MonitoringFiles
         start.UtcDateTime.ToString(StampFormat, CultureInfo.InvariantCulture) + extension;
 
     private static DateTimeOffset? StampOf(string path) =>
-        DateTime.TryParseExact(Path.GetFileNameWithoutExtension(path), StampFormat, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamp)
+        DateTime.TryParseExact(Path.GetFileNameWithoutExtension(path), StampFormats, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var stamp)
             ? new DateTimeOffset(stamp, TimeSpan.Zero)
             : null;
 

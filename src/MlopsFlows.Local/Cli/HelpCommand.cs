@@ -17,6 +17,31 @@ internal static class HelpCommand
               Re-reads every evidence record of a release (each run's chain) and names the first one whose hash
               or link does not match. Exit code 0 when every chain is intact.
 
+        Operating a running host (over its HTTP API: --api <url>, default MlopsFlows:Cli:Api or http://127.0.0.1:7071;
+        who is acting: --by <who>, default MlopsFlows:Cli:By). Exit code 0 accepted, 1 refused or unreachable, 2 bad usage.
+          mlopsflows incidents list [--all] [--model <model>]
+              Open incidents (--all: every one kept), newest first: model, kind, severity, status, times, escalation.
+          mlopsflows incidents show <id>
+              One incident: what broke, deadlines, actions and who took them, its evidence and, once resolved, the review.
+          mlopsflows incidents ack <id> [--note <text>]
+              Take ownership: no escalation and no automatic action.
+          mlopsflows incidents act <id> rollback|retrain --rationale <text>
+              Run a runbook action now: roll production back to the previous version, or start the retraining job.
+          mlopsflows incidents suppress <id> <minutes> --rationale <text>
+              Silence it for a while; the acknowledgement clock restarts when the suppression ends.
+          mlopsflows incidents resolve <id> [--note <text>]
+              Close it; the post-incident review is written from its evidence.
+          mlopsflows monitors list [--all] [--model <model>]
+              Running monitors (--all: stopped ones too): version watched, health, checks, lateness, open incidents.
+          mlopsflows monitors show <model> <environment>
+              One monitor: its rules, the last check and its result, the next check, open incidents.
+          mlopsflows monitors stop <model> <environment> --reason <text>
+              Stop watching a retired model; the monitor records who and why.
+
+          mlopsflows policy check [folder]
+              Validates policy files as the hosts do at start-up (schema, then the rules the schema cannot say) and
+              prints each set's id, version and SHA-256, or every error as file:line:column: reason (exit code 1).
+
         Any setting can also be given as --MlopsFlows:Section:Key=value or an environment variable MlopsFlows__Section__Key.
         """;
 

@@ -73,6 +73,8 @@ public enum IncidentState
 /// <summary>The custom status of an incident instance: enough for an operator (or the incidents API) to see it and act.</summary>
 /// <param name="AckDeadline">When it escalates (and the pre-approved action runs) unless acknowledged; null when no longer pending.</param>
 /// <param name="Actions">Each runbook action taken so far, e.g. <c>rollback by system: rolled-back</c>.</param>
+/// <param name="AcknowledgedAt">When someone first owned it (an acknowledgement or an action); null while nobody has.</param>
+/// <param name="ResolvedAt">When it was resolved; null while it is not.</param>
 public sealed record IncidentStatus(
     IncidentState State,
     string Model,
@@ -88,7 +90,9 @@ public sealed record IncidentStatus(
     bool Escalated,
     RemediationAction? AutoAction,
     IReadOnlyList<string> Actions,
-    int EvidenceCount);
+    int EvidenceCount,
+    DateTimeOffset? AcknowledgedAt = null,
+    DateTimeOffset? ResolvedAt = null);
 
 /// <summary>How an incident ended, with its post-incident review (Markdown), which is also its last evidence record's data.</summary>
 public sealed record IncidentOutcome(

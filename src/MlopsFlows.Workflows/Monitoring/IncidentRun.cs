@@ -21,10 +21,12 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
     private DateTimeOffset openedAt;
     private DateTimeOffset? ackDeadline;
     private string? acknowledgedBy;
+    private DateTimeOffset? acknowledgedAt;
     private DateTimeOffset? suppressedUntil;
     private bool escalated;
     private bool remediated;
     private ResolveIncident? resolution;
+    private DateTimeOffset? resolutionAt;
 
     public bool IsResolved => resolution is not null;
 
@@ -49,16 +51,14 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
 
     public async Task AcknowledgeAsync(AcknowledgeIncident command)
     {
-        acknowledgedBy ??= command.By;
-        ackDeadline = null;
+        Own(command.By);
         await RecordAsync(IncidentSteps.Acknowledged, "acknowledged", $"acknowledged by {command.By}{Note(command.Note)}", command, command.By);
     }
 
     /// <summary>An operator's action; it also acknowledges the incident (whoever acts owns it).</summary>
     public async Task RunActionAsync(RunIncidentAction command)
     {
-        acknowledgedBy ??= command.By;
-        ackDeadline = null;
+        Own(command.By);
         await RemediateAsync(command.Action, command.By, command.Rationale, command);
     }
 
@@ -77,6 +77,7 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
     public async Task ResolveAsync(ResolveIncident command)
     {
         resolution = command;
+        resolutionAt = Now;
         (ackDeadline, suppressedUntil) = (null, null);
         await RecordAsync(IncidentSteps.Resolved, "resolved", $"resolved by {command.By}{Note(command.Note)}", command, command.By);
     }
@@ -122,6 +123,14 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
             review,
             records.Count,
             evidenceHead!);
+    }
+
+    // The first owner stays the owner; the deadline is gone either way.
+    private void Own(string by)
+    {
+        acknowledgedBy ??= by;
+        acknowledgedAt ??= Now;
+        ackDeadline = null;
     }
 
     private async Task EndSuppressionAsync()
@@ -275,7 +284,9 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
             escalated,
             remediated ? null : input.AutoAction,
             [.. actions],
-            records.Count));
+            records.Count,
+            acknowledgedAt,
+            resolutionAt));
 
     private IncidentState StateOf() => this switch
     {

@@ -19,6 +19,9 @@ public static class MonitorIds
         return $"{Prefix}{model}:{environment}";
     }
 
+    /// <summary>The prefix the monitors of a model share (one per environment), for listing them.</summary>
+    public static string PrefixFor(string model) => $"{Prefix}{model}:";
+
     /// <summary>Reads a monitor id back into its model and environment; false for any other id.</summary>
     public static bool TryParse(string? instanceId, out string model, out string environment)
     {
@@ -74,6 +77,9 @@ public static class IncidentIds
 
     /// <summary>The prefix every incident of a model in an environment shares, for listing them.</summary>
     public static string PrefixFor(string model, string environment) => $"{Prefix}{model}:{environment}:";
+
+    /// <summary>The prefix every incident of a model shares, whatever the environment.</summary>
+    public static string PrefixFor(string model) => $"{Prefix}{model}:";
 
     public static bool TryParse(string? instanceId, out IncidentKey key)
     {

@@ -1,5 +1,7 @@
+using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.Functions.Releases;
+using MlopsFlows.Functions.Tests.Incidents;
 using MlopsFlows.Functions.Tests.Support;
 
 namespace MlopsFlows.Functions.Tests.Releases;
@@ -37,14 +39,15 @@ public class ReleasesHttpFunctionsTests
     }
 
     [Fact]
-    public void Metadata_HttpTriggers_AreExactlyTheReleasesApi()
+    public void Metadata_HttpTriggers_AreExactlyTheReleasesIncidentsAndMonitorsApi()
     {
         var http = FunctionsApp.Functions
             .Where(f => FunctionsApp.Type(FunctionsApp.Trigger(f)) == "httpTrigger")
             .Select(f => f.GetProperty("name").GetString())
             .Order(StringComparer.Ordinal);
 
-        Assert.Equal(Endpoints.Select(e => (string)e[0]).Order(StringComparer.Ordinal), http);
+        var expected = Endpoints.Concat(IncidentsHttpFunctionsTests.Endpoints).Select(e => (string)e[0]).Order(StringComparer.Ordinal);
+        Assert.Equal(expected, http);
     }
 
     [Fact]
@@ -57,7 +60,8 @@ public class ReleasesHttpFunctionsTests
             .Where(t => FunctionsApp.Type(t) == "httpTrigger")
             .Select(t => $"/{prefix}/{t.GetProperty("route").GetString()}");
 
-        // The shared handlers build status URLs from ReleasesApi.Route: both hosts must serve under it.
-        Assert.All(paths, path => Assert.StartsWith(ReleasesApi.Route, path, StringComparison.Ordinal));
+        // The shared handlers build status URLs from their Route constants: both hosts must serve under them.
+        string[] routes = [ReleasesApi.Route + "/", IncidentsApi.Route + "/", MonitorsApi.Route + "/"];
+        Assert.All(paths, path => Assert.Contains(routes, route => (path + "/").StartsWith(route, StringComparison.Ordinal)));
     }
 }

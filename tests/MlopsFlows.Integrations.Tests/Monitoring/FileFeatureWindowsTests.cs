@@ -78,6 +78,20 @@ public sealed class FileFeatureWindowsTests : IDisposable
     }
 
     [Fact]
+    public async Task GetWindowAsync_BatchesStampedToTheSecond_OnlyThoseInsideTheWindow()
+    {
+        Write($"{Model}/prod/windows/20260314100001.csv", "id,income,region,zip,kpi\n1,11,north,1000,1\n");
+        Write($"{Model}/prod/windows/20260314100002.csv", "id,income,region,zip,kpi\n2,12,north,1000,1\n");
+        Write($"{Model}/prod/windows/20260314100004.csv", "id,income,region,zip,kpi\n3,14,north,1000,1\n");
+        Write($"{Model}/prod/windows/20260314100004.csv.tmp", "id,income,region,zip,kpi\n4,99,north,1000,1\n");
+        var ten = NineOClock.AddHours(1);
+
+        var window = await Adapter().GetWindowAsync(Model, "prod", ten.AddSeconds(1), ten.AddSeconds(4), CancellationToken.None);
+
+        Assert.Equal([11.0, 12], window.Numeric.Single(c => c.Column == "income").Values.ToArray());
+    }
+
+    [Fact]
     public async Task GetWindowAsync_BatchWithoutAFeature_TheFeatureIsMissing()
     {
         Write($"{Model}/prod/windows/202603140915.csv", "id,income,zip,kpi\n10,50,1000,1\n");

@@ -24,8 +24,11 @@ public sealed class IncidentOrchestratorTests(MonitoringHost host) : IClassFixtu
         var acked = await scenario.WaitForIncidentAsync(id, s => s.State == IncidentState.Acknowledged, "the acknowledgement");
         await Poll.UntilAsync(() => Task.FromResult(DateTimeOffset.UtcNow), now => now > acked.OpenedAt + AckTimeout + TimeSpan.FromSeconds(1), MonitoringScenario.Deadline, "the acknowledgement timeout to pass");
         var outcome = await scenario.ResolveAsync(id);
+        var resolved = await scenario.IncidentStatusAsync(id);
 
         Assert.Equal(("ana@example.com", null), (acked.AcknowledgedBy, acked.AckDeadline));
+        Assert.InRange(acked.AcknowledgedAt!.Value, acked.OpenedAt, acked.OpenedAt + AckTimeout);
+        Assert.Equal((IncidentState.Resolved, acked.AcknowledgedAt, outcome.ResolvedAt), (resolved!.State, resolved.AcknowledgedAt, resolved.ResolvedAt));
         Assert.Empty(outcome.Actions);
         Assert.Equal([IncidentNoticeReason.Opened], host.Notifier.SentFor(id).Select(n => n.Reason));
         Assert.Equal(TrafficSplit.AllTo(MonitoringScenario.Version), host.Serving.TrafficOf(scenario.Endpoint));
@@ -120,6 +123,8 @@ public sealed class IncidentOrchestratorTests(MonitoringHost host) : IClassFixtu
         var outcome = await scenario.ResolveAsync(id);
 
         Assert.Equal((IncidentState.Acknowledged, "rollback by bob@example.com: failed"), (status.State, status.Actions[0]));
+        Assert.NotNull(status.AcknowledgedAt);
+        Assert.Null(status.ResolvedAt);
         Assert.Contains(host.Notifier.SentFor(id)[0].Runbook, r => r.Command == RunbookCommand.Retrain);
         Assert.DoesNotContain(host.Notifier.SentFor(id)[0].Runbook, r => r.Command == RunbookCommand.RollBack);
         var action = (await scenario.VerifiedEvidenceAsync(id)).Single(r => r.Step == IncidentSteps.Action);

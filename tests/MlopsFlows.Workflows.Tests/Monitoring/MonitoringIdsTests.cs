@@ -28,6 +28,18 @@ public class MonitoringIdsTests
     }
 
     [Fact]
+    public void PrefixFor_Model_MatchesItsIdsAndNotALongerModelName()
+    {
+        var incident = IncidentIds.For("main.credit.scorer", "prod", BreachKind.Drift, At);
+        var other = IncidentIds.For("main.credit.scorer2", "prod", BreachKind.Drift, At);
+
+        Assert.StartsWith(IncidentIds.PrefixFor("main.credit.scorer"), incident, StringComparison.Ordinal);
+        Assert.False(other.StartsWith(IncidentIds.PrefixFor("main.credit.scorer"), StringComparison.Ordinal));
+        Assert.StartsWith(MonitorIds.PrefixFor("main.credit.scorer"), MonitorIds.For("main.credit.scorer", "prod"), StringComparison.Ordinal);
+        Assert.False(MonitorIds.For("main.credit.scorer2", "prod").StartsWith(MonitorIds.PrefixFor("main.credit.scorer"), StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void MonitorIds_For_NotAModelName_Throws()
     {
         Assert.Throws<ArgumentException>(() => MonitorIds.For("scorer", "prod"));

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json.Serialization;
+using MlopsFlows.Domain.Statistics.Numerics;
 
 namespace MlopsFlows.Domain.Statistics.Drift;
 
@@ -116,16 +117,18 @@ public static class KolmogorovSmirnov
     internal static Span<double> SortInto(ReadOnlySpan<double> values, double[] buffer)
     {
         var span = buffer.AsSpan(0, values.Length);
-        values.CopyTo(span);
-        span.Sort();
+        DoubleSort.Sort(values, span);
         return span;
     }
 
     /// <summary>The test on two ascending samples (checked by the callers).</summary>
-    internal static KsResult FromSorted(ReadOnlySpan<double> a, ReadOnlySpan<double> b, KsAlternative alternative, KsMethod method)
+    internal static KsResult FromSorted(ReadOnlySpan<double> a, ReadOnlySpan<double> b, KsAlternative alternative, KsMethod method) =>
+        FromGaps(EmpiricalCdfWalk.Walk(a, b), a.Length, b.Length, alternative, method);
+
+    /// <summary>The test from the extremes of F₁ − F₂ found by a walk over samples of <paramref name="n1"/> and <paramref name="n2"/> values.</summary>
+    internal static KsResult FromGaps(CdfGaps gaps, int n1, int n2, KsAlternative alternative, KsMethod method)
     {
-        var (maxGap, maxLocation, minGap, minLocation) = ExtremeGaps(a, b);
-        int n1 = a.Length, n2 = b.Length;
+        var (maxGap, maxLocation, minGap, minLocation) = (gaps.Max, gaps.MaxLocation, gaps.Min, gaps.MinLocation);
 
         // scipy clips the negative side at zero before choosing the larger.
         var minS = Math.Clamp(-minGap, 0, 1);
@@ -182,72 +185,6 @@ public static class KolmogorovSmirnov
         var z = Math.Sqrt(effective) * d;
         var exponent = (-2 * z * z) - (2 * z * (m + (2 * n)) / Math.Sqrt(m * n * (m + n)) / 3.0);
         return Math.Exp(exponent);
-    }
-
-    /// <summary>
-    /// The extreme values of F₁ − F₂ over the pooled values, each with the location scipy reports: the first pooled value
-    /// in the order [sorted first sample, sorted second sample] where the extreme is attained.
-    /// </summary>
-    private static (double Max, double MaxLocation, double Min, double MinLocation) ExtremeGaps(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        int n1 = a.Length, n2 = b.Length;
-        double max = double.NegativeInfinity, min = double.PositiveInfinity;
-        double maxInFirst = double.NegativeInfinity, minInFirst = double.PositiveInfinity;
-        double maxInSecond = double.NegativeInfinity, minInSecond = double.PositiveInfinity;
-        double maxFirstLocation = 0, minFirstLocation = 0, maxSecondLocation = 0, minSecondLocation = 0;
-        int i = 0, j = 0;
-        while (i < n1 || j < n2)
-        {
-            var value = j >= n2 || (i < n1 && a[i] <= b[j]) ? a[i] : b[j];
-            bool inFirst = false, inSecond = false;
-            while (i < n1 && a[i] == value)
-            {
-                i++;
-                inFirst = true;
-            }
-
-            while (j < n2 && b[j] == value)
-            {
-                j++;
-                inSecond = true;
-            }
-
-            // The same two divisions scipy performs, so the gap is bit-identical.
-            var gap = ((double)i / n1) - ((double)j / n2);
-            max = Math.Max(max, gap);
-            min = Math.Min(min, gap);
-            if (inFirst)
-            {
-                if (gap > maxInFirst)
-                {
-                    (maxInFirst, maxFirstLocation) = (gap, value);
-                }
-
-                if (gap < minInFirst)
-                {
-                    (minInFirst, minFirstLocation) = (gap, value);
-                }
-            }
-
-            if (inSecond)
-            {
-                if (gap > maxInSecond)
-                {
-                    (maxInSecond, maxSecondLocation) = (gap, value);
-                }
-
-                if (gap < minInSecond)
-                {
-                    (minInSecond, minSecondLocation) = (gap, value);
-                }
-            }
-        }
-
-        return (
-            max,
-            maxInFirst == max ? maxFirstLocation : maxSecondLocation,
-            min,
-            minInFirst == min ? minFirstLocation : minSecondLocation);
     }
 
     private static long GreatestCommonDivisor(long a, long b)

@@ -27,7 +27,7 @@ public static class NumericDrift
         var buffer = ArrayPool<double>.Shared.Rent(current.Length);
         try
         {
-            // One sort serves all: bin counts by binary search of each edge, KS and Wasserstein by merging.
+            // One sort serves all: bin counts by binary search of each edge, KS and Wasserstein by one merging walk.
             var sorted = KolmogorovSmirnov.SortInto(current, buffer);
             var edges = reference.Edges;
             var currentCounts = new long[reference.BinCount];
@@ -42,11 +42,14 @@ public static class NumericDrift
             currentCounts[^1] = sorted.Length - below;
             var referenceCounts = reference.BinCountSpan;
             var psi = PopulationStabilityIndex.FromCounts(referenceCounts, currentCounts, psiEpsilon) with { Edges = edges };
+
+            // One walk over both sorted samples gives KS its extremes and Wasserstein its area.
+            var gaps = EmpiricalCdfWalk.Walk(reference.SortedValues, sorted);
             return new NumericDriftStatistics(
                 psi,
                 JensenShannon.Distance(referenceCounts, currentCounts),
-                KolmogorovSmirnov.FromSorted(reference.SortedValues, sorted, KsAlternative.TwoSided, KsMethod.Auto),
-                includeWasserstein ? Wasserstein.FromSorted(reference, sorted) : null);
+                KolmogorovSmirnov.FromGaps(gaps, reference.Count, sorted.Length, KsAlternative.TwoSided, KsMethod.Auto),
+                includeWasserstein ? Wasserstein.FromArea(reference, gaps.Area) : null);
         }
         finally
         {

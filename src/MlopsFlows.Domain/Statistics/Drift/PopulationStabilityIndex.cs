@@ -46,9 +46,16 @@ public static class PopulationStabilityIndex
     /// <exception cref="ArgumentException">The current sample is empty or holds NaN or ±infinity.</exception>
     public static PsiResult Compute(ReferenceProfile reference, ReadOnlySpan<double> current, double epsilon = DefaultEpsilon)
     {
-        DriftArguments.RequireFiniteSample(current, nameof(current));
+        DriftArguments.RequireSample(current, nameof(current));
+
+        // Counting checks finiteness as it goes (one read of the window); the error then names the first bad value.
+        var currentCounts = reference.CountBins(current, out var allFinite);
+        if (!allFinite)
+        {
+            DriftArguments.RequireFinite(current, nameof(current));
+        }
+
         DriftArguments.RequireEpsilon(epsilon, nameof(epsilon));
-        var currentCounts = reference.CountBins(current);
         return FromCounts(reference.BinCountSpan.ToArray(), currentCounts, epsilon, reference.Edges);
     }
 

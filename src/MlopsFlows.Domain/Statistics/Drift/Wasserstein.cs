@@ -62,46 +62,17 @@ public static class Wasserstein
         }
     }
 
-    internal static WassersteinResult FromSorted(ReferenceProfile reference, ReadOnlySpan<double> sortedCurrent)
+    internal static WassersteinResult FromSorted(ReferenceProfile reference, ReadOnlySpan<double> sortedCurrent) =>
+        FromArea(reference, EmpiricalCdfWalk.Walk(reference.SortedValues, sortedCurrent).Area);
+
+    /// <summary>The result for the area between the CDFs found by a walk over the reference and the current window.</summary>
+    internal static WassersteinResult FromArea(ReferenceProfile reference, double distance)
     {
-        var distance = FromSorted(reference.SortedValues, sortedCurrent);
         var deviation = reference.StandardDeviation;
         var normalized = deviation > 0 ? distance / deviation : (distance == 0 ? 0 : double.PositiveInfinity);
         return new WassersteinResult(distance, normalized, deviation);
     }
 
     /// <summary>Σ |F_u(x_k) − F_v(x_k)|·(x_{k+1} − x_k) over consecutive distinct pooled values, compensated (Neumaier).</summary>
-    internal static double FromSorted(ReadOnlySpan<double> u, ReadOnlySpan<double> v)
-    {
-        int nu = u.Length, nv = v.Length;
-        int i = 0, j = 0;
-        double sum = 0, compensation = 0;
-        var value = Math.Min(u[0], v[0]);
-        while (true)
-        {
-            while (i < nu && u[i] <= value)
-            {
-                i++;
-            }
-
-            while (j < nv && v[j] <= value)
-            {
-                j++;
-            }
-
-            if (i == nu && j == nv)
-            {
-                break;
-            }
-
-            var next = i == nu ? v[j] : (j == nv ? u[i] : Math.Min(u[i], v[j]));
-            var term = Math.Abs(((double)i / nu) - ((double)j / nv)) * (next - value);
-            var total = sum + term;
-            compensation += Math.Abs(sum) >= Math.Abs(term) ? (sum - total) + term : (term - total) + sum;
-            sum = total;
-            value = next;
-        }
-
-        return sum + compensation;
-    }
+    internal static double FromSorted(ReadOnlySpan<double> u, ReadOnlySpan<double> v) => EmpiricalCdfWalk.Walk(u, v).Area;
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using MlopsFlows.Domain.Statistics.Drift;
 
 namespace MlopsFlows.Domain.Statistics.Sketches;
 
@@ -125,17 +126,15 @@ public sealed class KllSketch
     /// <exception cref="ArgumentException">A value is NaN or ±infinity (the message names the first such index).</exception>
     public void AddRange(ReadOnlySpan<double> values)
     {
-        for (var i = 0; i < values.Length; i++)
+        var bad = DriftArguments.IndexOfNonFinite(values);
+        if (bad >= 0)
         {
-            if (!double.IsFinite(values[i]))
-            {
-                throw NotFinite(values[i], i, nameof(values));
-            }
+            throw NotFinite(values[bad], bad, nameof(values));
         }
 
-        for (var i = 0; i < values.Length; i++)
+        foreach (var value in values)
         {
-            AddFinite(values[i]);
+            AddFinite(value);
         }
     }
 

@@ -117,6 +117,8 @@ public sealed class StreamingReferenceProfile
 /// <summary>Counts values into fixed bins, chunk by chunk: one pass, memory of one count per bin.</summary>
 public sealed class BinCounter
 {
+    private const int StackBins = 256;
+
     private readonly long[] counts;
 
     internal BinCounter(double[] edges)
@@ -137,23 +139,23 @@ public sealed class BinCounter
     /// <exception cref="ArgumentException">A value is NaN or ±infinity.</exception>
     public void AddRange(ReadOnlySpan<double> values)
     {
-        for (var i = 0; i < values.Length; i++)
+        // Bin i is (edge[i−1], edge[i]]: the number of edges strictly below the value, counted as the in-memory profile
+        // counts. The chunk is counted on the side and checked in the same pass, so that a bad one changes nothing.
+        var chunkCounts = counts.Length <= StackBins ? stackalloc long[counts.Length] : new long[counts.Length];
+        chunkCounts.Clear();
+        if (!ReferenceProfile.AddBinCounts(EdgeArray, values, chunkCounts))
         {
-            if (!double.IsFinite(values[i]))
-            {
-                throw new ArgumentException(
-                    string.Create(
-                        System.Globalization.CultureInfo.InvariantCulture,
-                        $"Value {values[i]} at index {i} is not a finite number; drift statistics reject NaN and ±infinity."),
-                    nameof(values));
-            }
+            var i = DriftArguments.IndexOfNonFinite(values);
+            throw new ArgumentException(
+                string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"Value {values[i]} at index {i} is not a finite number; drift statistics reject NaN and ±infinity."),
+                nameof(values));
         }
 
-        var edgeSpan = new ReadOnlySpan<double>(EdgeArray);
-        for (var i = 0; i < values.Length; i++)
+        for (var b = 0; b < counts.Length; b++)
         {
-            // Bin i is (edge[i−1], edge[i]]: the number of edges strictly below the value.
-            counts[ReferenceProfile.LowerBound(edgeSpan, values[i])]++;
+            counts[b] += chunkCounts[b];
         }
 
         Total += values.Length;

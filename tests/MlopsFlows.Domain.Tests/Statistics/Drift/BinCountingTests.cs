@@ -11,6 +11,7 @@ public sealed class BinCountingTests
     [InlineData(10, 1001)]
     [InlineData(4, 10_000)]
     [InlineData(20, 10_003)]
+    [InlineData(100, 10_003)]
     public void Compute_ValuesOnAndAroundEveryEdge_CountsMatchTheDefinition(int binCount, int windowSize)
     {
         var random = new Random(20261126);
@@ -35,5 +36,23 @@ public sealed class BinCountingTests
         }
 
         Assert.Equal(expected, result.CurrentCounts);
+    }
+
+    [Theory]
+    [InlineData(0, double.NaN)]
+    [InlineData(5, double.PositiveInfinity)]
+    [InlineData(998, double.NegativeInfinity)]
+    [InlineData(1000, double.NaN)]
+    public void Compute_NonFiniteValueInWindow_ThrowsNamingItsIndex(int index, double bad)
+    {
+        // 1,001 values: index 1000 is past the last whole vector, the others inside one; the check rides on the count.
+        var profile = ReferenceProfile.Create([.. Enumerable.Range(0, 100).Select(i => (double)i)]);
+        var current = Enumerable.Range(0, 1001).Select(i => i % 97 * 1.0).ToArray();
+        current[index] = bad;
+
+        var error = Assert.Throws<ArgumentException>(() => PopulationStabilityIndex.Compute(profile, current));
+
+        Assert.Equal("current", error.ParamName);
+        Assert.Contains($"at index {index} ", error.Message, StringComparison.Ordinal);
     }
 }

@@ -85,6 +85,25 @@ public class StreamingReferenceProfileTests
         Assert.Equal(0, counter.Total);
     }
 
+    [Fact]
+    public void AddRange_InfinityInALongChunk_ThrowsNamingItAndKeepsEarlierCounts()
+    {
+        var reference = KllSketchTests.Generate("normal", 10_000, seed: 3);
+        var sketch = new KllSketch();
+        sketch.AddRange(reference);
+        var counter = StreamingReferenceProfile.FromSketch(sketch).NewCounter();
+        counter.AddRange(reference);
+        var before = counter.Counts.ToArray();
+        var chunk = reference.ToArray();
+        chunk[4321] = double.NegativeInfinity;
+
+        var error = Assert.Throws<ArgumentException>(() => counter.AddRange(chunk));
+
+        Assert.Contains("at index 4321 ", error.Message, StringComparison.Ordinal);
+        Assert.Equal(before, counter.Counts.ToArray());
+        Assert.Equal(reference.Length, counter.Total);
+    }
+
     private static StreamingReferenceProfile Profile(KllSketch sketch, double[] reference)
     {
         var profile = StreamingReferenceProfile.FromSketch(sketch);

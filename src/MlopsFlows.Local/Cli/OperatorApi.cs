@@ -1,0 +1,103 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using MlopsFlows.Api.Releases;
+
+namespace MlopsFlows.Local.Cli;
+
+/// <summary>The answer of one call: the body on success, or the message to print (the problem's detail and every bad field).</summary>
+internal sealed record ApiResult<T>(T? Value, string? Error)
+    where T : class;
+
+/// <summary>
+/// A running host's HTTP API, as the operator verbs call it: <c>--api</c>, else <c>MlopsFlows:Cli:Api</c>, else the
+/// local host on 127.0.0.1 at <c>MlopsFlows:Local:ApiPort</c> (7071).
+/// </summary>
+internal sealed class OperatorApi : IDisposable
+{
+    public const string SettingKey = "MlopsFlows:Cli:Api";
+    public const string BySettingKey = "MlopsFlows:Cli:By";
+
+    private readonly HttpClient http;
+
+    private OperatorApi(Uri baseAddress) => http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+
+    public Uri BaseAddress => http.BaseAddress!;
+
+    /// <summary>The API named on the command line or in configuration; null (with the reason) when that is not an http(s) URL.</summary>
+    public static (OperatorApi? Api, string? Problem) From(CliArguments args, IConfiguration configuration)
+    {
+        var port = configuration.GetValue<int?>("MlopsFlows:Local:ApiPort") ?? 7071;
+        var text = args.Option("api") ?? configuration[SettingKey] ?? $"http://127.0.0.1:{port}";
+        if (!Uri.TryCreate(text.EndsWith('/') ? text : text + "/", UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https"))
+        {
+            return (null, $"--api must be an http(s) URL such as http://127.0.0.1:7071, not '{text}'.");
+        }
+
+        return (new OperatorApi(uri), null);
+    }
+
+    public Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
+        where T : class =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+
+    public Task<ApiResult<T>> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
+        where T : class =>
+        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+
+    public void Dispose() => http.Dispose();
+
+    /// <summary>A path segment as sent: ids hold colons, which must not read as a scheme.</summary>
+    public static string Segment(string value) => Uri.EscapeDataString(value);
+
+    private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+        where T : class
+    {
+        using (request)
+        {
+            HttpResponseMessage response;
+            try
+            {
+                response = await http.SendAsync(request, cancellationToken);
+            }
+            catch (HttpRequestException unreachable)
+            {
+                return new ApiResult<T>(null, $"cannot reach the API at {BaseAddress}: {unreachable.Message} (is `mlopsflows serve` running? --api names another host)");
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return new ApiResult<T>(null, $"the API at {BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s");
+            }
+
+            using (response)
+            {
+                if (response.IsSuccessStatusCode)
+                {
+                    var value = await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken);
+                    return value is null ? new ApiResult<T>(null, $"{(int)response.StatusCode}: the API answered without a body") : new ApiResult<T>(value, null);
+                }
+
+                return new ApiResult<T>(null, await DescribeAsync(response, cancellationToken));
+            }
+        }
+    }
+
+    // problem+json: status, title, detail and each field's message; anything else: status and the start of the body.
+    private static async Task<string> DescribeAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    {
+        var status = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        try
+        {
+            using var problem = JsonDocument.Parse(text);
+            var root = problem.RootElement;
+            var detail = root.TryGetProperty("detail", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString()
+                : root.TryGetProperty("title", out var t) && t.ValueKind == JsonValueKind.String ? t.GetString()
+                : text;
+            return $"{status}: {detail}";
+        }
+        catch (JsonException)
+        {
+            return $"{status}: {(text.Length > 300 ? text[..300] + "…" : text)}";
+        }
+    }
+}
