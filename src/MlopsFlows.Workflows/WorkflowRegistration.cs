@@ -32,6 +32,7 @@ public static class WorkflowRegistration
     /// <summary>
     /// The monitor of each production model and the incidents it opens. <see cref="StartMonitor"/> is what the release
     /// workflow calls on promotion; three activities use the host's <c>DurableTaskClient</c>.
+    /// Evidence is written by the release workflows' <c>RecordEvidence</c>: register both.
     /// </summary>
     public static DurableTaskRegistry AddMonitoringWorkflows(this DurableTaskRegistry tasks)
     {
@@ -43,7 +44,6 @@ public static class WorkflowRegistration
         tasks.AddActivity<ReadBusinessKpi>();
         tasks.AddActivity<ReadOpenIncidents>();
         tasks.AddActivity<StartIncident>();
-        tasks.AddActivity<RecordMonitoringEvidence>();
         tasks.AddActivity<NotifyOnCall>();
         tasks.AddActivity<RollBackModelVersion>();
         tasks.AddActivity<StartRetraining>();

@@ -49,10 +49,6 @@ public static class MonitoringWorkflowFunctions
     public static Task<KpiReading> RunReadBusinessKpi([ActivityTrigger] KpiQuery input, FunctionContext function) =>
         TaskActivities.RunAsync<ReadBusinessKpi, KpiQuery, KpiReading>(input, function);
 
-    [Function(nameof(RecordMonitoringEvidence))]
-    public static Task<string> RunRecordMonitoringEvidence([ActivityTrigger] EvidenceRecord input, FunctionContext function) =>
-        TaskActivities.RunAsync<RecordMonitoringEvidence, EvidenceRecord, string>(input, function);
-
     [Function(nameof(NotifyOnCall))]
     public static Task<bool> RunNotifyOnCall([ActivityTrigger] IncidentNotice input, FunctionContext function) =>
         TaskActivities.RunAsync<NotifyOnCall, IncidentNotice, bool>(input, function);

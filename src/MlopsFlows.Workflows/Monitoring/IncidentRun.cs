@@ -4,6 +4,7 @@ using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Monitoring;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Workflows.Monitoring;
 
@@ -263,7 +264,7 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
             Data = JsonSerializer.SerializeToElement(data, IncidentEvidence.Json),
             PreviousHash = evidenceHead,
         };
-        evidenceHead = await context.CallActivityAsync<string>(nameof(RecordMonitoringEvidence), record, MonitoringRetries.Transient);
+        evidenceHead = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, MonitoringRetries.Transient);
         records.Add(record);
         SetStatus();
     }

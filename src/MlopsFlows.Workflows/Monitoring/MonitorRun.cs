@@ -6,6 +6,7 @@ using MlopsFlows.Domain.Monitoring;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Domain.Statistics.Slo;
 using MlopsFlows.Workflows.Ports;
+using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Workflows.Monitoring;
 
@@ -329,7 +330,7 @@ internal sealed class MonitorRun
             Data = JsonSerializer.SerializeToElement(data, IncidentEvidence.Json),
             PreviousHash = state.EvidenceHead,
         };
-        var hash = await context.CallActivityAsync<string>(nameof(RecordMonitoringEvidence), record, Retried);
+        var hash = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, Retried);
         state = state with { EvidenceCount = record.Sequence, EvidenceHead = hash };
     }
 

@@ -106,12 +106,6 @@ public sealed class StartMonitor(DurableTaskClient? client = null) : TaskActivit
         MonitorControl.StartOrReplaceAsync(DurableClients.Require(client), input, CancellationToken.None);
 }
 
-public sealed class RecordMonitoringEvidence(IEvidenceStore store) : TaskActivity<EvidenceRecord, string>
-{
-    public override Task<string> RunAsync(TaskActivityContext context, EvidenceRecord input) =>
-        store.AppendAsync(input, CancellationToken.None);
-}
-
 public sealed class NotifyOnCall(IIncidentNotifier notifier) : TaskActivity<IncidentNotice, bool>
 {
     public override async Task<bool> RunAsync(TaskActivityContext context, IncidentNotice input)

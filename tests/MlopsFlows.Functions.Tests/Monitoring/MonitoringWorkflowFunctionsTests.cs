@@ -26,7 +26,6 @@ public class MonitoringWorkflowFunctionsTests
         nameof(ReadServingWindow),
         nameof(EvaluateFeatureWindow),
         nameof(ReadBusinessKpi),
-        nameof(RecordMonitoringEvidence),
         nameof(NotifyOnCall),
         nameof(RollBackModelVersion),
         nameof(StartRetraining),

@@ -36,7 +36,7 @@ public sealed class MonitoringHost : IAsyncLifetime
     public async Task InitializeAsync()
     {
         host = await DurableTaskTestHost.StartAsync(
-            tasks => tasks.AddMonitoringWorkflows(),
+            tasks => tasks.AddReleaseWorkflows().AddMonitoringWorkflows(),
             new DurableTaskTestHostOptions
             {
                 ConfigureServices = services => services
