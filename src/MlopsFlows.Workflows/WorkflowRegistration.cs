@@ -26,6 +26,8 @@ public static class WorkflowRegistration
         tasks.AddActivity<MoveModelAlias>();
         tasks.AddActivity<RecordEvidence>();
         tasks.AddActivity<NotifyApprovers>();
+        tasks.AddActivity<ProtectEvidence>();
+        tasks.AddActivity<RecordReleaseOutcome>();
         return tasks;
     }
 
@@ -39,9 +41,7 @@ public static class WorkflowRegistration
         tasks.AddOrchestrator<MonitorOrchestrator>();
         tasks.AddOrchestrator<IncidentOrchestrator>();
         tasks.AddActivity<StartMonitor>();
-        tasks.AddActivity<ReadServingWindow>();
-        tasks.AddActivity<EvaluateFeatureWindow>();
-        tasks.AddActivity<ReadBusinessKpi>();
+        tasks.AddActivity<ObserveWindow>();
         tasks.AddActivity<ReadOpenIncidents>();
         tasks.AddActivity<StartIncident>();
         tasks.AddActivity<NotifyOnCall>();

@@ -37,17 +37,9 @@ public static class MonitoringWorkflowFunctions
     public static Task<IncidentIdList> RunReadOpenIncidents([ActivityTrigger] IncidentIdList input, [DurableClient] DurableTaskClient client, FunctionContext function) =>
         new ReadOpenIncidents(client).RunAsync(new FunctionActivityContext(function), input);
 
-    [Function(nameof(ReadServingWindow))]
-    public static Task<ServingMetrics> RunReadServingWindow([ActivityTrigger] ServingWindowQuery input, FunctionContext function) =>
-        TaskActivities.RunAsync<ReadServingWindow, ServingWindowQuery, ServingMetrics>(input, function);
-
-    [Function(nameof(EvaluateFeatureWindow))]
-    public static Task<FeatureCheckResult> RunEvaluateFeatureWindow([ActivityTrigger] FeatureWindowQuery input, FunctionContext function) =>
-        TaskActivities.RunAsync<EvaluateFeatureWindow, FeatureWindowQuery, FeatureCheckResult>(input, function);
-
-    [Function(nameof(ReadBusinessKpi))]
-    public static Task<KpiReading> RunReadBusinessKpi([ActivityTrigger] KpiQuery input, FunctionContext function) =>
-        TaskActivities.RunAsync<ReadBusinessKpi, KpiQuery, KpiReading>(input, function);
+    [Function(nameof(ObserveWindow))]
+    public static Task<WindowObservation> RunObserveWindow([ActivityTrigger] WindowQuery input, FunctionContext function) =>
+        TaskActivities.RunAsync<ObserveWindow, WindowQuery, WindowObservation>(input, function);
 
     [Function(nameof(NotifyOnCall))]
     public static Task<bool> RunNotifyOnCall([ActivityTrigger] IncidentNotice input, FunctionContext function) =>

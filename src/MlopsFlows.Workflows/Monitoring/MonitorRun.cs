@@ -108,14 +108,15 @@ internal sealed class MonitorRun
         var problems = new List<string>();
         SetStatus(message: "checking");
 
-        var servingRead = TryAsync<ServingMetrics>(nameof(ReadServingWindow), new ServingWindowQuery(input.ServingEndpoint, input.Version, at - windowStart), problems);
-        var featuresRead = TryAsync<FeatureCheckResult>(
-            nameof(EvaluateFeatureWindow), new FeatureWindowQuery(input.Model, input.Environment, windowStart, at, FeatureCheckRules.From(input.Policy)), problems);
-        var kpiRead = input.Policy.MinKpi is null
-            ? Task.FromResult<KpiReading?>(null)
-            : TryAsync<KpiReading>(nameof(ReadBusinessKpi), new KpiQuery(input.Model, input.Environment, windowStart, at), problems);
-        await Task.WhenAll(servingRead, featuresRead, kpiRead);
-        var (serving, features, kpi) = (await servingRead, await featuresRead, await kpiRead);
+        var observation = await TryAsync<WindowObservation>(
+            nameof(ObserveWindow),
+            new WindowQuery(
+                new ServingWindowQuery(input.ServingEndpoint, input.Version, at - windowStart),
+                new FeatureWindowQuery(input.Model, input.Environment, windowStart, at, FeatureCheckRules.From(input.Policy)),
+                input.Policy.MinKpi is null ? null : new KpiQuery(input.Model, input.Environment, windowStart, at)),
+            problems);
+        problems.AddRange(observation?.Problems ?? []);
+        var (serving, features, kpi) = (observation?.Serving, observation?.Features, observation?.Kpi);
 
         var series = serving is null
             ? state.SloSeries

@@ -23,9 +23,7 @@ public class MonitoringWorkflowFunctionsTests
 
     public static TheoryData<string> PortActivities =>
     [
-        nameof(ReadServingWindow),
-        nameof(EvaluateFeatureWindow),
-        nameof(ReadBusinessKpi),
+        nameof(ObserveWindow),
         nameof(NotifyOnCall),
         nameof(RollBackModelVersion),
         nameof(StartRetraining),
@@ -95,6 +93,11 @@ public class MonitoringWorkflowFunctionsTests
             new FeatureCheckResult(At.AddMinutes(-5), At, 0, DriftVerdict.Inconclusive, 1, 0, 0, 0.5, [], [], [], [new ColumnCheck("income", ColumnKind.Numeric, DriftVerdict.Inconclusive, DriftStatistic.None, double.NaN, double.NaN, 0, 0, null, null, [])]),
             new KpiQuery("main.credit.scorer", "prod", At.AddMinutes(-5), At),
             new KpiReading("approval_rate", 0.41, 120),
+            new WindowQuery(
+                new ServingWindowQuery("scorer-prod", 12, TimeSpan.FromMinutes(5)),
+                new FeatureWindowQuery("main.credit.scorer", "prod", At.AddMinutes(-5), At, FeatureCheckRules.From(policy)),
+                new KpiQuery("main.credit.scorer", "prod", At.AddMinutes(-5), At)),
+            new WindowObservation(null, null, new KpiReading("approval_rate", 0.41, 120), ["serving telemetry: metrics export switched off"]),
             new IncidentIdList([open.InstanceId]),
             new IncidentNotice(open.InstanceId, IncidentNoticeReason.Opened, "main.credit.scorer", "prod", 12, BreachKind.Drift, IncidentSeverity.Ticket, "drift", At, At.AddMinutes(15), RemediationAction.Rollback, IncidentRunbook.For(incident)),
             new RollbackCommand("main.credit.scorer", "scorer-prod", 12, 11),
