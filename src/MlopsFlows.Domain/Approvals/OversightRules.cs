@@ -84,8 +84,8 @@ public static class OversightRules
         Transitions.TryGetValue((current, kind), out var next) ? next : null;
 
     /// <param name="requireVerifiedIdentity">
-    /// Refuse commands whose channel did not verify the issuer. Off by default, as for approvals, until channel token
-    /// verification arrives in a later issue.
+    /// Refuse commands whose channel did not verify the issuer; the workflows pass the tier's
+    /// <see cref="Policies.ApprovalPolicy.VerifiedIdentityRequired"/>.
     /// </param>
     public static OversightAdmission Admit(
         OversightCommand command,

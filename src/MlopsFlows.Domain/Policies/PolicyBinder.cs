@@ -128,6 +128,7 @@ internal static partial class PolicyBinder
             ExcludeRequester = Optional(approval, "excludeRequester")?.GetBoolean() ?? defaults.ExcludeRequester,
             ExcludeDeveloper = Optional(approval, "excludeDeveloper")?.GetBoolean() ?? defaults.ExcludeDeveloper,
             RationaleRequired = Optional(approval, "rationaleRequired")?.GetBoolean() ?? defaults.RationaleRequired,
+            VerifiedIdentityRequired = Optional(approval, "verifiedIdentityRequired")?.GetBoolean() ?? defaults.VerifiedIdentityRequired,
             ReminderAfter = Optional(approval, "reminderAfter") is { } reminder ? Duration(reminder) : null,
             EscalateAfter = Optional(approval, "escalateAfter") is { } escalate ? Duration(escalate) : null,
             EscalationRole = Optional(approval, "escalationRole")?.GetString(),

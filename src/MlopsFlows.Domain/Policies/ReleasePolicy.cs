@@ -129,6 +129,13 @@ public sealed record ApprovalPolicy
     /// <summary>Approvals and rejections must carry a rationale.</summary>
     public bool RationaleRequired { get; init; }
 
+    /// <summary>
+    /// Votes and oversight commands count only when a validated token proved the sender (Teams, actionable email, web
+    /// page, API). On by default; switching it off is for sandboxes without an identity provider, and every vote still
+    /// records whether it was verified.
+    /// </summary>
+    public bool VerifiedIdentityRequired { get; init; } = true;
+
     /// <summary>From the request: remind the approvers who have not answered.</summary>
     public TimeSpan? ReminderAfter { get; init; }
 

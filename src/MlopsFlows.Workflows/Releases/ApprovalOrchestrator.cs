@@ -66,7 +66,8 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalInput, Appro
             approval,
             new PersonIdentity(input.RequestedBy, input.RequestedBy),
             input.Developer is null ? null : new PersonIdentity(input.Developer, input.Developer),
-            EvidenceDigest.Of(shown));
+            EvidenceDigest.Of(shown),
+            approval.VerifiedIdentityRequired);
 
         var opened = context.CurrentUtcDateTime;
         var deadline = opened + approval.Timeout;
@@ -134,7 +135,7 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalInput, Appro
                 var command = new OversightCommand(
                     request.Kind, person?.ObjectId ?? request.ObjectId ?? string.Empty, person?.Upn ?? request.RequestedBy, person?.Roles ?? [],
                     request.Rationale, request.IdentityVerified, context.CurrentUtcDateTime, request.Target);
-                var admission = OversightRules.Admit(command, input.Rules.Oversight, oversight);
+                var admission = OversightRules.Admit(command, input.Rules.Oversight, oversight, approval.VerifiedIdentityRequired);
                 var who = command.Issuer.DisplayName;
                 await evidence.RecordAsync(
                     "oversight",

@@ -236,6 +236,11 @@ internal sealed partial class ReleaseRun
             return $"{decision.Approver} is not in the directory";
         }
 
+        if (Policy.Approval.VerifiedIdentityRequired && !decision.IdentityVerified)
+        {
+            return $"{decision.Approver}'s identity was not verified on channel {decision.Channel}";
+        }
+
         if (IsRequester(person))
         {
             return "the requester cannot decide on their own release";

@@ -93,8 +93,8 @@ internal sealed partial class ReleaseRun
         var command = new OversightCommand(
             request.Kind, person?.ObjectId ?? request.ObjectId ?? string.Empty, person?.Upn ?? request.RequestedBy, person?.Roles ?? [],
             request.Rationale, request.IdentityVerified, context.CurrentUtcDateTime, request.Target);
-        var rules = policy?.Oversight ?? input.Policies.ForTier(input.Policies.DefaultTier).Oversight;
-        var admission = OversightRules.Admit(command, rules, oversight);
+        var tierPolicy = policy ?? input.Policies.ForTier(input.Policies.DefaultTier);
+        var admission = OversightRules.Admit(command, tierPolicy.Oversight, oversight, tierPolicy.Approval.VerifiedIdentityRequired);
         await evidence.RecordAsync(
             "oversight",
             admission.Accepted ? request.Kind.ToString().ToLowerInvariant() : "refused",

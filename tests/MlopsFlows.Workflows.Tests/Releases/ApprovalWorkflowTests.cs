@@ -165,4 +165,24 @@ public sealed class ApprovalWorkflowTests(ReleaseHost host) : IClassFixture<Rele
         var votes = (await release.EvidenceAsync()).Where(r => r.Step == "vote").Select(r => r.Decision).ToArray();
         Assert.Equal(["missingrationale", "missingrationale"], votes);
     }
+
+    [Fact]
+    public async Task RunAsync_UnverifiedVoteAndCommand_AreRefusedAndRecorded_ThenAVerifiedVoteCounts()
+    {
+        var release = new ReleaseScenario(host, "unverified-identity", "medium");
+        await release.StartAsync();
+
+        await release.VoteAsync(Validator, verified: false);
+        await release.ApprovalAsync(p => p.Attempts == 1);
+        await release.CommandAsync(OversightCommandKind.Stop, rationale: "claimed to be the release manager", verified: false);
+        await release.VoteAsync(Validator);
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        var evidence = await release.EvidenceAsync();
+        Assert.Equal(["unverified", "counted"], evidence.Where(r => r.Step == "vote").Select(r => r.Decision));
+        var refusedCommand = Assert.Single(evidence, r => r.Step == "oversight");
+        Assert.Equal("refused", refusedCommand.Decision);
+        Assert.Contains("verified", refusedCommand.Summary, StringComparison.Ordinal);
+    }
 }

@@ -109,17 +109,22 @@ public sealed class ReleaseScenario
         return progress!;
     }
 
-    public async Task VoteAsync(string upn, bool approve = true, string? rationale = "reviewed the evidence", string channel = "http", string? digest = null)
+    // Votes and commands arrive as the API hands them over: identity proven by a validated token unless a test says not.
+    public async Task VoteAsync(
+        string upn, bool approve = true, string? rationale = "reviewed the evidence", string channel = "http", string? digest = null, bool verified = true)
     {
         digest ??= (await ApprovalAsync()).EvidenceDigest;
-        await host.Client.RaiseEventAsync(Id, ReleaseEvents.Decision, new ApprovalDecision(approve, upn, rationale, RequestedAt.AddMinutes(5), channel, EvidenceDigest: digest));
+        await host.Client.RaiseEventAsync(
+            Id, ReleaseEvents.Decision, new ApprovalDecision(approve, upn, rationale, RequestedAt.AddMinutes(5), channel, verified, EvidenceDigest: digest));
     }
 
-    public Task DecideAsync(string upn, bool goOn, string rationale = "looked at the dashboards") =>
-        host.Client.RaiseEventAsync(Id, ReleaseEvents.Decision, new ApprovalDecision(goOn, upn, rationale, RequestedAt.AddMinutes(9)));
+    public Task DecideAsync(string upn, bool goOn, string rationale = "looked at the dashboards", bool verified = true) =>
+        host.Client.RaiseEventAsync(Id, ReleaseEvents.Decision, new ApprovalDecision(goOn, upn, rationale, RequestedAt.AddMinutes(9), IdentityVerified: verified));
 
-    public Task CommandAsync(OversightCommandKind kind, string upn = ReleaseManager, string rationale = "change freeze", string? target = null) =>
-        host.Client.RaiseEventAsync(Id, ReleaseEvents.Oversight, new OversightRequest(kind, upn, rationale, RequestedAt.AddMinutes(7), Target: target));
+    public Task CommandAsync(
+        OversightCommandKind kind, string upn = ReleaseManager, string rationale = "change freeze", string? target = null, bool verified = true) =>
+        host.Client.RaiseEventAsync(
+            Id, ReleaseEvents.Oversight, new OversightRequest(kind, upn, rationale, RequestedAt.AddMinutes(7), IdentityVerified: verified, Target: target));
 
     public Task AddEvidenceAsync(string note = "re-ran the validation suite") =>
         host.Client.RaiseEventAsync(Id, ReleaseEvents.EvidenceAdded, new EvidenceAddition(["mlflow-run:def456"], Validator, note, RequestedAt.AddMinutes(6)));
