@@ -23,11 +23,33 @@ param evidenceRetentionDays int = 2555
 @description('Id of the policy set (a file in policies/, deployed with the app) that releases follow (MlopsFlows:Policies:Active).')
 param activePolicySet string = 'default'
 
+@description('Entra tenant whose tokens the API, the web approval page and actionable messages accept (MlopsFlows:Identity:TenantId).')
+param tenantId string = tenant().tenantId
+
+@description('Application ID URI of the API app registration, the audience of API tokens, e.g. api://mlopsflows (MlopsFlows:Identity:Api:Audiences:0).')
+@minLength(1)
+param apiAudience string
+
+@description('Microsoft app id of the Teams approval bot; empty: no Teams cards (MlopsFlows:Teams:BotAppId). Its client secret is the Key Vault secret teams-bot-secret.')
+param teamsBotAppId string = ''
+
+@description('Mailbox approval mails are sent from; empty: no approval mail (MlopsFlows:Email:ServiceMailbox). The app needs Graph Mail.Send for it.')
+param serviceMailbox string = ''
+
+@description('Provider id of the actionable-message registration for serviceMailbox (MlopsFlows:Approvals:ActionableMessageOriginator).')
+param actionableMessageOriginator string = ''
+
 // Names: the prefix plus a hash of the resource group, so a redeployment to the same group finds the same resources.
 var suffix = uniqueString(resourceGroup().id)
 var runtimeStorageName = take('${namePrefix}run${suffix}', 24)
 var evidenceStorageName = take('${namePrefix}evd${suffix}', 24)
 var functionAppName = 'func-${namePrefix}-${suffix}'
+var keyVaultName = take('kv-${namePrefix}-${suffix}', 24)
+
+// Secrets never sit in app settings: these reference Key Vault secrets that operators set (see README).
+var webhookSecretName = 'databricks-webhook-secret'
+var teamsBotSecretName = 'teams-bot-secret'
+
 
 // Flex Consumption pulls the app package from this container of the runtime account, with the app's identity.
 var deploymentContainerName = 'app-package'
@@ -159,6 +181,10 @@ resource evidenceContainer 'Microsoft.Storage/storageAccounts/blobServices/conta
   name: evidenceContainerName
   properties: {
     publicAccess: 'None'
+    // Version-level WORM: the app locks each release's blobs for its tier's retention when the release ends.
+    immutableStorageWithVersioning: {
+      enabled: true
+    }
   }
 }
 
@@ -181,6 +207,24 @@ resource evidenceTables 'Microsoft.Storage/storageAccounts/tableServices@2026-06
 resource evidenceIndex 'Microsoft.Storage/storageAccounts/tableServices/tables@2026-06-01' = {
   parent: evidenceTables
   name: evidenceTableName
+}
+
+// Key Vault for the app's few secrets (webhook signing secret, the bot's client secret), read with its identity.
+resource keyVault 'Microsoft.KeyVault/vaults@2026-02-01' = {
+  name: keyVaultName
+  location: location
+  properties: {
+    tenantId: tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 90
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Enabled'
+  }
 }
 
 resource plan 'Microsoft.Web/serverfarms@2025-03-01' = {
@@ -241,6 +285,54 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           name: 'MlopsFlows__Policies__Active'
           value: activePolicySet
         }
+        {
+          name: 'MlopsFlows__Identity__TenantId'
+          value: tenantId
+        }
+        {
+          name: 'MlopsFlows__Identity__Api__Audiences__0'
+          value: apiAudience
+        }
+        {
+          name: 'MlopsFlows__Approvals__PublicBaseUrl'
+          value: 'https://${functionAppName}.azurewebsites.net'
+        }
+        {
+          name: 'MlopsFlows__Webhooks__Databricks__Secret'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${webhookSecretName})'
+        }
+        {
+          name: 'MlopsFlows__Teams__BotAppId'
+          value: teamsBotAppId
+        }
+        {
+          name: 'MlopsFlows__Teams__TenantId'
+          value: tenantId
+        }
+        {
+          name: 'MlopsFlows__Teams__ServiceUrl'
+          value: 'https://smba.trafficmanager.net/teams/'
+        }
+        {
+          name: 'MlopsFlows__Teams__ClientCredentials__TokenEndpoint'
+          value: '${environment().authentication.loginEndpoint}${tenantId}/oauth2/v2.0/token'
+        }
+        {
+          name: 'MlopsFlows__Teams__ClientCredentials__ClientId'
+          value: teamsBotAppId
+        }
+        {
+          name: 'MlopsFlows__Teams__ClientCredentials__ClientSecret'
+          value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${teamsBotSecretName})'
+        }
+        {
+          name: 'MlopsFlows__Email__ServiceMailbox'
+          value: serviceMailbox
+        }
+        {
+          name: 'MlopsFlows__Approvals__ActionableMessageOriginator'
+          value: actionableMessageOriginator
+        }
       ]
     }
     functionAppConfig: {
@@ -290,6 +382,21 @@ resource evidenceRoleAssignments 'Microsoft.Authorization/roleAssignments@2022-0
     }
   }
 ]
+
+// Key Vault Secrets User: the app resolves its Key Vault references, nothing more.
+resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, functionApp.id, '4633458b-17de-408a-b874-0445c86b69e6')
+  scope: keyVault
+  properties: {
+    description: 'Key Vault Secrets User for ${functionApp.name}'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '4633458b-17de-408a-b874-0445c86b69e6')
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('Name of the Key Vault that holds databricks-webhook-secret and teams-bot-secret (set them after deployment).')
+output keyVaultName string = keyVault.name
 
 @description('Name of the Function App (for `func azure functionapp publish` or `az functionapp deployment`).')
 output functionAppName string = functionApp.name

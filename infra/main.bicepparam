@@ -9,3 +9,6 @@ param databricksWorkspaceUrl = 'https://adb-1234567890123456.7.azuredatabricks.n
 param evidenceRetentionDays = 30
 
 param activePolicySet = 'default'
+
+// The API's app registration (Application ID URI); Databricks jobs and operators get tokens for it.
+param apiAudience = 'api://mlopsflows-dev'

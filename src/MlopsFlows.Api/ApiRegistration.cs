@@ -1,7 +1,8 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using MlopsFlows.Api.Releases;
+using MlopsFlows.Api.Approvals;
+using MlopsFlows.Api.Webhooks;
 
 namespace MlopsFlows.Api;
 
@@ -14,8 +15,9 @@ public static class ApiRegistration
     public static IServiceCollection AddReleasesApi(this IServiceCollection services, IConfiguration configuration)
     {
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IDecisionAuthenticator, UnverifiedDecisionAuthenticator>();
+        services.AddApprovalsApi(configuration);
         services.AddProblemDetails();
+        services.AddDatabricksWebhook(configuration);
         return services;
     }
 }

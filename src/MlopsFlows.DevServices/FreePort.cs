@@ -3,9 +3,14 @@ using System.Net.Sockets;
 
 namespace MlopsFlows.DevServices;
 
-/// <summary>Free TCP ports on the loopback interface, as the operating system hands them out.</summary>
+/// <summary>
+/// Free TCP ports on the loopback interface, as the operating system hands them out, never the same one twice in this
+/// process (several hosts in one test process choose ports before they bind them).
+/// </summary>
 public static class FreePort
 {
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<int, bool> Issued = new();
+
     /// <summary>A port that was free a moment ago. Another process may still take it before the caller binds it.</summary>
     public static int Next() => Distinct(1)[0];
 
@@ -19,14 +24,21 @@ public static class FreePort
         var listeners = new List<TcpListener>(count);
         try
         {
-            for (var i = 0; i < count; i++)
+            var ports = new List<int>(count);
+            // Bounded: the ephemeral range holds thousands of ports; a few hundred tries always find new ones.
+            for (var attempt = 0; ports.Count < count && attempt < 100 * count; attempt++)
             {
                 var listener = new TcpListener(IPAddress.Loopback, 0);
                 listener.Start();
                 listeners.Add(listener);
+                var port = ((IPEndPoint)listener.LocalEndpoint).Port;
+                if (Issued.TryAdd(port, true))
+                {
+                    ports.Add(port);
+                }
             }
 
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+            return ports.Count == count ? ports : throw new InvalidOperationException($"Found only {ports.Count} of {count} unused loopback ports.");
         }
         finally
         {

@@ -9,8 +9,11 @@ using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
 using MlopsFlows.Integrations.Databricks;
 using MlopsFlows.Integrations.Datasets;
+using MlopsFlows.Integrations.Email;
+using MlopsFlows.Integrations.Identity;
 using MlopsFlows.Integrations.Monitoring;
 using MlopsFlows.Integrations.Storage;
+using MlopsFlows.Integrations.Teams;
 using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Integrations;
@@ -26,7 +29,9 @@ public static class IntegrationsRegistration
             .AddEvidenceStorage(configuration)
             .AddEvaluationData(configuration)
             .AddConfiguredApproverDirectory(configuration)
-            .AddApprovalNotifier()
+            .AddGraphApproverDirectory(configuration)
+            .AddIdentity(configuration)
+            .AddApprovalNotifier(configuration)
             .AddMonitoringIntegrations(configuration);
     }
 
@@ -70,6 +75,7 @@ public static class IntegrationsRegistration
             .ConfigureHttpClient((sp, http) =>
             {
                 http.BaseAddress = WorkspaceBase(sp.GetRequiredService<IOptions<DatabricksOptions>>().Value);
+                http.DefaultRequestHeaders.UserAgent.Add(DatabricksHttp.UserAgent);
                 http.Timeout = sp.GetRequiredService<IOptions<ShadowReplayOptions>>().Value.InvocationTimeout;
             })
             .AddHttpMessageHandler<DatabricksAuthenticationHandler>();
@@ -115,7 +121,10 @@ public static class IntegrationsRegistration
         return services;
     }
 
-    /// <summary><see cref="IEvidenceStore"/> on Blob and Table storage and <see cref="EvidenceVerifier"/>, options from <c>MlopsFlows:Evidence</c>.</summary>
+    /// <summary>
+    /// <see cref="IEvidenceStore"/> on Blob and Table storage, <see cref="EvidenceVerifier"/>, the <see cref="IReleaseLedger"/>
+    /// table and <see cref="IEvidenceImmutability"/> (<c>MlopsFlows:Evidence:Immutability</c>), options from <c>MlopsFlows:Evidence</c>.
+    /// </summary>
     public static IServiceCollection AddEvidenceStorage(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
@@ -131,15 +140,82 @@ public static class IntegrationsRegistration
             sp.GetService<TokenCredential>()));
         services.TryAddSingleton<IEvidenceStore>(sp => sp.GetRequiredService<AzureEvidenceStore>());
         services.TryAddSingleton<EvidenceVerifier>();
+
+        // The release ledger lives in the same storage account (table MlopsFlows:Evidence:ReleasesTableName).
+        services.TryAddSingleton<IReleaseLedger>(sp => new AzureTableReleaseLedger(
+            sp.GetRequiredService<IOptions<EvidenceStorageOptions>>(),
+            sp.GetRequiredService<ILogger<AzureTableReleaseLedger>>(),
+            sp.GetService<TokenCredential>()));
+        services.TryAddSingleton<IEvidenceImmutability>(sp =>
+            sp.GetRequiredService<IOptions<EvidenceStorageOptions>>().Value.ImmutabilityInForce == EvidenceImmutabilityMode.Azure
+                ? new AzureBlobEvidenceImmutability(
+                    sp.GetRequiredService<IOptions<EvidenceStorageOptions>>(),
+                    sp.GetRequiredService<IEvidenceStore>(),
+                    sp.GetRequiredService<ILogger<AzureBlobEvidenceImmutability>>(),
+                    sp.GetService<TokenCredential>())
+                : new HashChainOnlyEvidenceImmutability(sp.GetRequiredService<ILogger<HashChainOnlyEvidenceImmutability>>()));
         return services;
     }
 
-    /// <summary><see cref="IApprovalNotifier"/> that writes the request to the log (Teams and email come later).</summary>
-    public static IServiceCollection AddApprovalNotifier(this IServiceCollection services)
+    /// <summary>
+    /// <see cref="IApprovalNotifier"/>: the log always, Teams cards when <c>MlopsFlows:Teams:BotAppId</c> is set and mail
+    /// when <c>MlopsFlows:Email:ServiceMailbox</c> is set (see <see cref="TeamsOptions"/>, <see cref="EmailOptions"/>).
+    /// Deliveries are remembered in the evidence storage account's <see cref="ApprovalDeliveries.TableName"/> table.
+    /// </summary>
+    public static IServiceCollection AddApprovalNotifier(this IServiceCollection services, IConfiguration configuration)
     {
-        services.TryAddSingleton<IApprovalNotifier, LoggingApprovalNotifier>();
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<TeamsOptions>().Bind(configuration.GetSection(TeamsOptions.SectionName)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<EmailOptions>()
+            .Bind(configuration.GetSection(EmailOptions.SectionName))
+            .Configure(o =>
+            {
+                // Shared with the endpoints that receive the actions (MlopsFlows.Api ApprovalsOptions).
+                o.PublicBaseUrl ??= configuration.GetValue<Uri?>("MlopsFlows:Approvals:PublicBaseUrl");
+                o.Originator ??= configuration["MlopsFlows:Approvals:ActionableMessageOriginator"];
+            })
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LoggingApprovalNotifier>();
+        services.TryAddSingleton(sp => ApprovalDeliveries.Create(sp.GetRequiredService<IOptions<EvidenceStorageOptions>>().Value, sp.GetService<TokenCredential>()));
+
+        services.TryAddKeyedSingleton<IAccessTokenSource>("teams", (sp, _) =>
+        {
+            var credentials = sp.GetRequiredService<IOptions<TeamsOptions>>().Value.ClientCredentials;
+            var time = sp.GetRequiredService<TimeProvider>();
+            return credentials is { TokenEndpoint: not null }
+                ? new ClientCredentialsTokenSource(
+                    sp.GetRequiredService<IHttpClientFactory>().CreateClient("MlopsFlows.Teams.Token"), credentials, time, sp.GetRequiredService<ILogger<ClientCredentialsTokenSource>>())
+                : new AzureCredentialTokenSource(
+                    sp.GetService<TokenCredential>() ?? new DefaultAzureCredential(), time, sp.GetRequiredService<ILogger<AzureCredentialTokenSource>>());
+        });
+        services.AddHttpClient("MlopsFlows.Teams.Token").AddStandardResilienceHandler();
+
+        // Sends are not retried here (a retried POST could post a card or a mail twice): the notification activity
+        // retries, and the deliveries table skips what was already delivered.
+        services.AddHttpClient(nameof(BotConnectorClient))
+            .AddTypedClient((http, sp) => new BotConnectorClient(http, OutboundTokens(sp, "teams")))
+            .ConfigureHttpClient((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<TeamsOptions>>().Value.RequestTimeout);
+        services.AddHttpClient(EmailApprovalNotifier.Channel)
+            .ConfigureHttpClient((sp, http) => http.Timeout = sp.GetRequiredService<IOptions<EmailOptions>>().Value.RequestTimeout);
+        services.AddTransient<IApprovalChannel>(sp => sp.GetRequiredService<IOptions<TeamsOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<TeamsApprovalNotifier>(sp)
+            : NoChannel.Instance);
+        services.AddTransient<IApprovalChannel>(sp => sp.GetRequiredService<IOptions<EmailOptions>>().Value.Enabled
+            ? ActivatorUtilities.CreateInstance<EmailApprovalNotifier>(
+                sp, sp.GetRequiredService<IHttpClientFactory>().CreateClient(EmailApprovalNotifier.Channel), OutboundTokens(sp, "email"))
+            : NoChannel.Instance);
+        services.TryAddTransient<IApprovalNotifier, CompositeApprovalNotifier>();
         return services;
     }
+
+    /// <summary>The token source for a channel: one registered under its key, else the Graph directory's, else the default.</summary>
+    private static IAccessTokenSource OutboundTokens(IServiceProvider services, string key) =>
+        services.GetKeyedService<IAccessTokenSource>(key)
+        ?? (key == "email" ? services.GetKeyedService<IAccessTokenSource>("graph") : null)
+        ?? services.GetService<IAccessTokenSource>()
+        ?? throw new InvalidOperationException($"The {key} approval channel is configured but no IAccessTokenSource is registered to sign it in.");
 
     /// <summary>
     /// Base address and the handlers of every Databricks client: retries of transient failures outside, the bearer
@@ -151,6 +227,7 @@ public static class IntegrationsRegistration
         {
             var options = sp.GetRequiredService<IOptions<DatabricksOptions>>().Value;
             http.BaseAddress = WorkspaceBase(options);
+            http.DefaultRequestHeaders.UserAgent.Add(DatabricksHttp.UserAgent);
 
             // The resilience pipeline owns timeouts; this only keeps HttpClient's own from cutting it short.
             http.Timeout = options.RequestTimeout + TimeSpan.FromSeconds(5);

@@ -1,18 +1,19 @@
 using System.Net;
 using DurableTask.AzureStorage;
 using Grpc.Net.Client;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
+using MlopsFlows.Api.Approvals;
 using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
+using MlopsFlows.Api.Webhooks;
 using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Integrations;
+using MlopsFlows.Integrations.Approvals;
 using MlopsFlows.Integrations.Monitoring;
 using MlopsFlows.Integrations.Policies;
 using MlopsFlows.Local.Engine;
@@ -35,6 +36,7 @@ public sealed class LocalHost : IAsyncDisposable
         ["--azurite-queue-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteQueuePort)}",
         ["--azurite-table-port"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.AzuriteTablePort)}",
         ["--simulator"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.Simulator)}",
+        ["--microsoft365"] = $"{LocalHostOptions.Section}:{nameof(LocalHostOptions.Microsoft365)}",
         ["--databricks-url"] = "MlopsFlows:Databricks:WorkspaceUrl",
         ["--databricks-token"] = "MlopsFlows:Databricks:Token",
     };
@@ -52,14 +54,22 @@ public sealed class LocalHost : IAsyncDisposable
 
     private readonly LocalStorage storage;
     private readonly DatabricksSimulator? simulator;
-    private readonly AzureStorageOrchestrationService orchestrationService;
+    private readonly SimulatedMicrosoft365? microsoft365;
+    private readonly DurableTask.Core.IOrchestrationService orchestrationService;
 
-    private LocalHost(WebApplication app, Uri apiBaseUrl, LocalStorage storage, DatabricksSimulator? simulator, AzureStorageOrchestrationService orchestrationService)
+    private LocalHost(
+        WebApplication app,
+        Uri apiBaseUrl,
+        LocalStorage storage,
+        DatabricksSimulator? simulator,
+        SimulatedMicrosoft365? microsoft365,
+        DurableTask.Core.IOrchestrationService orchestrationService)
     {
         App = app;
         ApiBaseUrl = apiBaseUrl;
         this.storage = storage;
         this.simulator = simulator;
+        this.microsoft365 = microsoft365;
         this.orchestrationService = orchestrationService;
     }
 
@@ -71,6 +81,9 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <summary>The in-process Databricks simulator, when the host started one.</summary>
     public DatabricksSimulator? Simulator => simulator;
+
+    /// <summary>The simulated identity provider, directory, Teams and mail, when the host started them (with the simulator).</summary>
+    public SimulatedMicrosoft365? Microsoft365 => microsoft365;
 
     /// <summary>Command-line switches (e.g. <c>--api-port 0</c>) and any <c>--Section:Key=value</c> become configuration.</summary>
     public static IConfiguration ReadConfiguration(string[] args) =>
@@ -101,6 +114,11 @@ public sealed class LocalHost : IAsyncDisposable
 
         var storage = await LocalStorage.EnsureAsync(options, cancellationToken);
         DatabricksSimulator? simulator = null;
+        SimulatedMicrosoft365? microsoft365 = null;
+
+        // Chosen before start: approval links and actionable-message tokens name the host's address.
+        var apiPort = options.ApiPort == 0 ? FreePort.Next() : options.ApiPort;
+        var apiBaseUrl = new Uri($"http://127.0.0.1:{apiPort}/");
         try
         {
             var settings = new Dictionary<string, string?>();
@@ -123,6 +141,16 @@ public sealed class LocalHost : IAsyncDisposable
                 settings["MlopsFlows:Databricks:ConfigUpdatePollInterval"] = "00:00:00.200";
             }
 
+            if (options.SimulatesMicrosoft365)
+            {
+                var people = configuration.GetSection(ConfiguredApproverDirectoryOptions.SectionName).Get<List<ConfiguredApprover>>() ?? [];
+                microsoft365 = await SimulatedMicrosoft365.StartAsync(people, cancellationToken);
+                foreach (var (key, value) in microsoft365.Settings(apiBaseUrl))
+                {
+                    settings[key] = value;
+                }
+            }
+
             var builder = WebApplication.CreateSlimBuilder();
             builder.Configuration.AddConfiguration(configuration);
             builder.Configuration.AddInMemoryCollection(settings);
@@ -130,7 +158,7 @@ public sealed class LocalHost : IAsyncDisposable
             var orchestrationService = await LocalDurableEngine.CreateOrchestrationServiceAsync(options, storage.ConnectionString);
             builder.AddLocalDurableEngine(orchestrationService, FreePort.Next(), moreTasks);
             builder.WebHost.ConfigureKestrel(kestrel =>
-                kestrel.Listen(IPAddress.Loopback, options.ApiPort, listen => listen.Protocols = HttpProtocols.Http1));
+                kestrel.Listen(IPAddress.Loopback, apiPort, listen => listen.Protocols = HttpProtocols.Http1));
             builder.Services.AddReleasesApi(builder.Configuration);
             builder.Services.AddMlopsFlowsIntegrations(builder.Configuration);
             builder.Services.AddPolicies(builder.Configuration);
@@ -143,20 +171,33 @@ public sealed class LocalHost : IAsyncDisposable
             app.UseExceptionHandler();
             app.MapLocalDurableEngine();
             app.MapReleasesApi();
+            app.MapApprovalsApi();
+            app.MapDatabricksWebhook();
             app.MapIncidentsApi();
+            if (microsoft365 is not null)
+            {
+                app.MapDevelopmentSignIn(microsoft365);
+            }
+
             await app.StartAsync(cancellationToken);
 
             // The worker may have dialled the sidecar before Kestrel listened and left the shared channel in
             // back-off; connect it now so the first API call does not fail with "Unavailable".
             await app.Services.GetRequiredService<GrpcChannel>().ConnectAsync(cancellationToken);
 
-            return new LocalHost(app, ApiAddress(app, options), storage, simulator, orchestrationService);
+            // The engine as the sidecar holds it, so both stop the storage provider through one guarded stop.
+            return new LocalHost(app, apiBaseUrl, storage, simulator, microsoft365, app.Services.GetRequiredService<DurableTask.Core.IOrchestrationService>());
         }
         catch
         {
             if (simulator is not null)
             {
                 await simulator.DisposeAsync();
+            }
+
+            if (microsoft365 is not null)
+            {
+                await microsoft365.DisposeAsync();
             }
 
             await storage.DisposeAsync();
@@ -189,21 +230,12 @@ public sealed class LocalHost : IAsyncDisposable
                 await simulator.DisposeAsync();
             }
 
+            if (microsoft365 is not null)
+            {
+                await microsoft365.DisposeAsync();
+            }
+
             await storage.DisposeAsync();
         }
-    }
-
-    private static Uri ApiAddress(WebApplication app, LocalHostOptions options)
-    {
-        if (options.ApiPort != 0)
-        {
-            return new Uri($"http://127.0.0.1:{options.ApiPort}/");
-        }
-
-        // Port 0: Kestrel chose one; it is the address that is not the sidecar's.
-        var grpc = app.Services.GetRequiredService<Grpc.Net.Client.GrpcChannel>().Target;
-        var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
-        var api = addresses.Select(a => new Uri(a)).First(a => !grpc.EndsWith($":{a.Port}", StringComparison.Ordinal));
-        return new Uri($"http://127.0.0.1:{api.Port}/");
     }
 }

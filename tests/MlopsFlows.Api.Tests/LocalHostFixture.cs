@@ -44,7 +44,7 @@ public sealed class LocalHostFixture : IAsyncLifetime
             "--task-hub", "apitests",
             .. LocalHostSetup.Arguments,
         ]));
-        Api = new HttpClient { BaseAddress = host.ApiBaseUrl };
+        Api = SignedInClient.Create(host.ApiBaseUrl, Operator);
         Workspace = new HttpClient { BaseAddress = new Uri(host.Simulator!.BaseUrl) };
         Workspace.DefaultRequestHeaders.Authorization = new("Bearer", host.Simulator.Token);
     }

@@ -2,8 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.Domain.Releases;
+using MlopsFlows.Testing;
+using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Api.Tests;
 
@@ -87,6 +90,75 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
         Assert.True(staging.Created);
         await CancelAsync(first.Id);
         await CancelAsync(staging.Id);
+    }
+
+    [Fact]
+    public async Task StartRelease_TwoVersionsStartedAtOnce_OneIs202AndTheOther409NamingIt()
+    {
+        // The in-flight guard is the ledger's ETag-conditional claim: a query-then-start check would let both through.
+        for (var round = 0; round < 5; round++)
+        {
+            var model = $"main.api.race{round}";
+            await fixture.SeedModelAsync(model, $"race{round}-prod", 1, 2, 3);
+
+            var responses = await Task.WhenAll(
+                Task.Run(() => Api.PostAsJsonAsync("api/releases", new { model, version = 2, environment = "prod", requestedBy = "job:a" })),
+                Task.Run(() => Api.PostAsJsonAsync("api/releases", new { model, version = 3, environment = "prod", requestedBy = "job:b" })));
+            try
+            {
+                Assert.Equal([HttpStatusCode.Accepted, HttpStatusCode.Conflict], responses.Select(r => r.StatusCode).Order());
+                var accepted = (await responses.Single(r => r.StatusCode == HttpStatusCode.Accepted).Content.ReadFromJsonAsync<ReleaseAccepted>(ApiJson.Options))!;
+                var problem = await responses.Single(r => r.StatusCode == HttpStatusCode.Conflict).Content.ReadFromJsonAsync<JsonElement>();
+                Assert.Equal(accepted.Id, problem.GetProperty("inFlightRelease").GetString());
+                Assert.Equal(1, (await fixture.CountStoredAsync($"release:{model}:")).Instances);
+                await fixture.Client.TerminateInstanceAsync(accepted.Id, "test cleanup");
+            }
+            finally
+            {
+                foreach (var response in responses)
+                {
+                    response.Dispose();
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public async Task StartRelease_AfterTheInFlightReleaseEnded_NextVersionStarts()
+    {
+        // Version 2 fails its metric gate and ends by itself; its workflow books the end, which frees the place.
+        await fixture.SeedModelAsync("main.api.handover", "handover-prod", 1, 3);
+        using (var weak = await fixture.Workspace.PostAsJsonAsync("/sim/models", LocalHostSetup.ModelVersion("main.api.handover", 2, auc: 0.5)))
+        {
+            weak.EnsureSuccessStatusCode();
+        }
+
+        var first = await StartAsync(new { model = "main.api.handover", version = 2, environment = "prod", requestedBy = "job:train" });
+        var ended = await Polling.UntilAsync(Api, first.Id, r => r.Outcome is not null, Patience, "it has ended");
+        Assert.Equal(ReleaseStage.GateFailed, ended.Outcome!.Stage);
+        var ledger = fixture.Host.App.Services.GetRequiredService<IReleaseLedger>();
+        Assert.Null(await ledger.FindInFlightAsync("main.api.handover", "prod", CancellationToken.None));
+        var booked = Assert.Single(await ledger.ListAsync("main.api.handover", "prod", 10, CancellationToken.None));
+        Assert.Equal(("GateFailed", ended.Outcome.EvidenceCount, ended.Outcome.EvidenceHead, "job:train"), (booked.Status, booked.EvidenceCount, booked.EvidenceHead, booked.RequestedBy));
+
+        var next = await StartAsync(new { model = "main.api.handover", version = 3, environment = "prod", requestedBy = "job:train" });
+        Assert.True(next.Created);
+        await fixture.Client.TerminateInstanceAsync(next.Id, "test cleanup");
+    }
+
+    [Fact]
+    public async Task StartRelease_InFlightReleaseTerminatedWithoutBookingItsEnd_NextVersionStarts()
+    {
+        // A terminated workflow never reaches its end: the API sees the holder has stopped and closes it in the ledger.
+        await fixture.SeedModelAsync("main.api.terminated", "terminated-prod", 1, 2, 3);
+        var first = await StartAsync(new { model = "main.api.terminated", version = 2, environment = "prod", requestedBy = "job:train" });
+        await fixture.Client.TerminateInstanceAsync(first.Id, "operator pulled the plug");
+        await fixture.Client.WaitForInstanceCompletionAsync(first.Id);
+
+        var next = await StartAsync(new { model = "main.api.terminated", version = 3, environment = "prod", requestedBy = "job:train" });
+
+        Assert.True(next.Created);
+        await fixture.Client.TerminateInstanceAsync(next.Id, "test cleanup");
     }
 
     public static TheoryData<string, string> BadStartBodies => new()

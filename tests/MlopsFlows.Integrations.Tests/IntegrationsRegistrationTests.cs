@@ -31,7 +31,7 @@ public sealed class IntegrationsRegistrationTests
         Assert.IsType<FileEvaluationData>(services.GetRequiredService<IEvaluationData>());
         Assert.IsType<ConfiguredApproverDirectory>(services.GetRequiredService<IApproverDirectory>());
         Assert.IsType<AzureEvidenceStore>(services.GetRequiredService<IEvidenceStore>());
-        Assert.IsType<LoggingApprovalNotifier>(services.GetRequiredService<IApprovalNotifier>());
+        Assert.IsType<CompositeApprovalNotifier>(services.GetRequiredService<IApprovalNotifier>());
         Assert.Same(services.GetRequiredService<IEvidenceStore>(), services.GetRequiredService<IEvidenceStore>());
         Assert.NotNull(services.GetRequiredService<EvidenceVerifier>());
     }

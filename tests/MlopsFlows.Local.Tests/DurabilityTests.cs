@@ -131,7 +131,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
     private HostProcess StartHost(out HttpClient api)
     {
         var port = FreePort.Next();
-        api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}/") };
+        api = SignedInClient.Create(new Uri($"http://127.0.0.1:{port}/"), LocalHostSetup.Operator);
         return HostProcess.Start(
         [
             "serve",
@@ -140,6 +140,7 @@ public sealed class DurabilityTests(ITestOutputHelper output) : IAsyncLifetime
             "--task-hub", "durability",
             "--databricks-url", simulator.BaseUrl,
             "--databricks-token", simulator.Token,
+            "--microsoft365", "true",
             .. LocalHostSetup.Arguments,
         ]);
     }

@@ -44,7 +44,7 @@ public sealed class MonitoringHostFixture : IAsyncLifetime
             "--task-hub", "monitoringtests",
             .. LocalHostSetup.ArgumentsFor(LocalHostSetup.FastMonitoringPolicies),
         ]));
-        Api = new HttpClient { BaseAddress = host.ApiBaseUrl };
+        Api = SignedInClient.Create(host.ApiBaseUrl, LocalHostSetup.Operator);
         Workspace = new HttpClient { BaseAddress = new Uri(host.Simulator!.BaseUrl) };
         Workspace.DefaultRequestHeaders.Authorization = new("Bearer", host.Simulator.Token);
     }

@@ -1,5 +1,6 @@
 using MlopsFlows.DevServices;
 using MlopsFlows.DevServices.Azurite;
+using MlopsFlows.Testing;
 
 namespace MlopsFlows.Local.Tests;
 
@@ -22,7 +23,7 @@ public sealed class ServeCommandTests
         {
             await using (serve)
             {
-                using var api = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{ports[0]}/") };
+                using var api = SignedInClient.Create(new Uri($"http://127.0.0.1:{ports[0]}/"), LocalHostSetup.Operator);
                 var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
                 var answered = false;
                 while (!answered && DateTime.UtcNow < deadline)

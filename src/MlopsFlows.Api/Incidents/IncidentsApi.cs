@@ -68,6 +68,11 @@ public static class IncidentsApi
 
     public static async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var cancellationToken = request.HttpContext.RequestAborted;
         var (filter, errors) = IncidentRequests.ParseList(request.Query["status"], request.Query["model"], request.Query["top"], activeWord: "open");
         if (filter is null)
@@ -98,6 +103,11 @@ public static class IncidentsApi
 
     public static async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var cancellationToken = request.HttpContext.RequestAborted;
         var instance = IncidentIds.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) : null;
         if (instance is null || Read(instance) is not { } incident)

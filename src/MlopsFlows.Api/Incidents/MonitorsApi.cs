@@ -32,6 +32,11 @@ public static class MonitorsApi
 
     public static async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var cancellationToken = request.HttpContext.RequestAborted;
         var (filter, errors) = IncidentRequests.ParseList(request.Query["status"], request.Query["model"], request.Query["top"], activeWord: "running");
         if (filter is null)
@@ -62,6 +67,11 @@ public static class MonitorsApi
 
     public static async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string model, string environment)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var instance = await FindAsync(client, model, environment, request.HttpContext.RequestAborted);
         return instance is not null && Read(instance) is { } monitor
             ? TypedResults.Json(monitor, ApiJson.Options)

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
+using MlopsFlows.Api.Approvals;
 using MlopsFlows.Api.Http;
 using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Domain.Policies;
@@ -59,6 +60,24 @@ public static class ReleasesApi
             return problem!;
         }
 
+        // The requester is who the token proves: a job's service principal or a person, never a name in the body alone.
+        if ((await ApiCallers.RequireAsync(request, start.RequestedBy)).Problem is { } refused)
+        {
+            return refused;
+        }
+
+        return await StartReleaseAsync(start, request.HttpContext.RequestServices, client, cancellationToken);
+    }
+
+    /// <summary>
+    /// Starts (or finds) the release a validated request names: the one start path of every door (the API, the
+    /// Databricks webhook). Idempotent per model, version and environment; another version in flight is a conflict.
+    /// </summary>
+    public static async Task<IResult> StartReleaseAsync(StartReleaseRequest start, IServiceProvider services, DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(start);
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(client);
         var key = start.Key;
         var existing = await client.GetInstanceAsync(key.InstanceId, getInputsAndOutputs: false, cancellationToken);
         if (existing is not null)
@@ -66,25 +85,28 @@ public static class ReleasesApi
             return Accepted(key, existing.RuntimeStatus, created: false);
         }
 
-        var conflict = await FindInFlightReleaseAsync(client, key, cancellationToken);
-        if (conflict is not null)
+        // The ledger's in-flight place is the guard: an ETag-conditional claim, so of two versions started at once one wins.
+        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        var ledger = services.GetRequiredService<IReleaseLedger>();
+        var claim = await ClaimInFlightPlaceAsync(ledger, client, new ReleaseClaim(key, NewRunId(now), start.RequestedBy, now), now, cancellationToken);
+        if (!claim.Claimed)
         {
+            var conflict = claim.Holder;
             return Problems.Conflict(
-                $"Version {conflict.Version} of {key.Model} is already being released to {key.Environment} ({conflict.InstanceId}); finish or cancel it first.",
-                new Dictionary<string, object?> { ["inFlightRelease"] = conflict.InstanceId });
+                $"Version {conflict.Version} of {key.Model} is already being released to {key.Environment} ({conflict.ReleaseId}); finish or cancel it first.",
+                new Dictionary<string, object?> { ["inFlightRelease"] = conflict.ReleaseId });
         }
 
-        var services = request.HttpContext.RequestServices;
-        var now = services.GetRequiredService<TimeProvider>().GetUtcNow();
+        // The same release asked twice at once shares the first claim's run id, so both schedule the same input.
         var input = new ReleaseInput(
             key,
-            NewRunId(now),
+            claim.Holder.RunId,
             start.ServingEndpoint ?? ReleaseRequests.DefaultServingEndpoint(key),
             start.RequestedBy,
             services.GetRequiredService<PolicySet>(),
             start.RiskTier,
             start.EvidenceRefs,
-            now);
+            claim.Holder.RequestedAt);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(nameof(ReleaseOrchestrator), input, new StartOrchestrationOptions(key.InstanceId), cancellationToken);
@@ -95,6 +117,8 @@ public static class ReleasesApi
             var raced = await client.GetInstanceAsync(key.InstanceId, getInputsAndOutputs: false, cancellationToken);
             if (raced is null)
             {
+                // Nothing started: give the place back so the model is not blocked by a release that never ran.
+                await ledger.EndAsync(new ReleaseEnding(key, input.RunId, input.RequestedAt, NotStarted, ex.Message, now, null, null), CancellationToken.None);
                 throw;
             }
 
@@ -106,6 +130,11 @@ public static class ReleasesApi
 
     public static async Task<IResult> ListAsync(HttpRequest request, DurableTaskClient client)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var cancellationToken = request.HttpContext.RequestAborted;
         var top = int.TryParse(request.Query["top"], out var requested) ? Math.Clamp(requested, 1, 500) : 100;
         var prefix = ReleaseKey.InstanceIdPrefix;
@@ -137,6 +166,11 @@ public static class ReleasesApi
 
     public static async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id)
     {
+        if ((await ApiCallers.RequireAsync(request)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var cancellationToken = request.HttpContext.RequestAborted;
         if (!ReleaseKey.TryParse(id, out var key))
         {
@@ -180,31 +214,25 @@ public static class ReleasesApi
             return problem!;
         }
 
-        var instance = ReleaseKey.TryParse(id, out _) ? await client.GetInstanceAsync(id, getInputsAndOutputs: true, cancellationToken) : null;
-        if (instance is null)
-        {
-            return Problems.NotFound($"There is no release '{id}'.");
-        }
-
-        var progress = ReadProgress(instance);
-        var waitsForDecision = progress?.Stage == ReleaseStage.AwaitingApproval || progress?.WaitingFor == ReleaseWaits.StepDecision;
-        if (instance.RuntimeStatus != OrchestrationRuntimeStatus.Running || !waitsForDecision)
-        {
-            return Problems.Conflict($"Release '{id}' is not waiting for a decision (status {instance.RuntimeStatus}, stage {progress?.Stage.ToString() ?? "not started"}).");
-        }
-
+        // Proof first: who may not decide learns nothing about the release.
         var services = request.HttpContext.RequestServices;
-        var identity = await services.GetRequiredService<IDecisionAuthenticator>().AuthenticateAsync(request, decision.Approver, cancellationToken);
-        if (identity is null)
+        var identity = await services.GetRequiredService<IDecisionAuthenticator>().VerifyAsync(request, decision.Approver, cancellationToken);
+        if (identity.Identity is not { } proven)
         {
-            return Problems.Problem(StatusCodes.Status401Unauthorized, "Unauthorized.", "The approver's identity could not be verified.");
+            return Problems.Problem(identity.Status, identity.Status == StatusCodes.Status403Forbidden ? "Forbidden." : "Unauthorized.", identity.Refusal!);
         }
 
-        var decided = new ApprovalDecision(
-            decision.Approve, identity.Approver, decision.Rationale, services.GetRequiredService<TimeProvider>().GetUtcNow(), identity.Channel, identity.Verified,
-            decision.ObjectId, decision.EvidenceDigest);
-        await client.RaiseEventAsync(id, ReleaseEvents.Decision, decided, cancellationToken);
-        return TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, decision.Approve ? "approve" : "reject", StatusUrl(id)));
+        var submitted = await ApprovalDecisions.SubmitAsync(
+            client,
+            new VerifiedDecision(id, decision.Approve, proven.Approver, proven.ObjectId ?? decision.ObjectId, decision.Rationale, decision.EvidenceDigest, proven.Channel, proven.Verified),
+            services.GetRequiredService<TimeProvider>(),
+            cancellationToken);
+        return submitted.Status switch
+        {
+            SubmissionStatus.Submitted => TypedResults.Accepted(StatusUrl(id), new CommandAccepted(id, decision.Approve ? "approve" : "reject", StatusUrl(id))),
+            SubmissionStatus.NotFound => Problems.NotFound(submitted.Detail),
+            _ => Problems.Conflict(submitted.Detail),
+        };
     }
 
     /// <summary>Pause, resume, stop or override. The workflow checks the role and records the command either way.</summary>
@@ -254,6 +282,11 @@ public static class ReleasesApi
             return problem!;
         }
 
+        if ((await ApiCallers.RequireAsync(request, addition.AddedBy)).Problem is { } refused)
+        {
+            return refused;
+        }
+
         var instance = await FindInFlightAsync(client, id, cancellationToken);
         if (instance.Problem is not null)
         {
@@ -297,19 +330,37 @@ public static class ReleasesApi
             StatusUrl(key.InstanceId),
             new ReleaseAccepted(key.InstanceId, StatusUrl(key.InstanceId), key.Model, key.Version, key.Environment, status.ToString(), created));
 
-    private static async Task<ReleaseKey?> FindInFlightReleaseAsync(DurableTaskClient client, ReleaseKey key, CancellationToken cancellationToken)
+    /// <summary>
+    /// Claims the model's in-flight place. A holder whose workflow has ended without booking it (failed, terminated,
+    /// purged) or never started is closed in the ledger first, so it cannot block the model forever; a holder whose
+    /// start may still be on its way (claimed within <see cref="StartGrace"/>) is left alone.
+    /// </summary>
+    private static async Task<ClaimResult> ClaimInFlightPlaceAsync(IReleaseLedger ledger, DurableTaskClient client, ReleaseClaim claim, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var query = new OrchestrationQuery { InstanceIdPrefix = ReleaseKey.ModelPrefix(key.Model), Statuses = InFlight, PageSize = 100 };
-        await foreach (var instance in client.GetAllInstancesAsync(query).WithCancellation(cancellationToken))
+        var result = await ledger.ClaimAsync(claim, cancellationToken);
+        if (result.Claimed || !ReleaseKey.TryParse(result.Holder.ReleaseId, out var holderKey))
         {
-            if (ReleaseKey.TryParse(instance.InstanceId, out var other) && other.Environment == key.Environment && other.Version != key.Version)
-            {
-                return other;
-            }
+            return result;
         }
 
-        return null;
+        var holder = await client.GetInstanceAsync(result.Holder.ReleaseId, getInputsAndOutputs: false, cancellationToken);
+        var ended = holder is null ? now - result.Holder.RequestedAt > StartGrace : !InFlight.Contains(holder.RuntimeStatus);
+        if (!ended)
+        {
+            return result;
+        }
+
+        var outcome = holder?.RuntimeStatus.ToString() ?? NotStarted;
+        await ledger.EndAsync(
+            new ReleaseEnding(holderKey, result.Holder.RunId, result.Holder.RequestedAt, outcome, $"closed by the API: its workflow is {outcome.ToLowerInvariant()}", now, null, null),
+            cancellationToken);
+        return await ledger.ClaimAsync(claim, cancellationToken);
     }
+
+    /// <summary>Ledger outcome of a claim whose workflow never started.</summary>
+    private const string NotStarted = nameof(NotStarted);
+
+    private static readonly TimeSpan StartGrace = TimeSpan.FromMinutes(2);
 
     private static ReleaseProgress? ReadProgress(OrchestrationMetadata instance)
     {

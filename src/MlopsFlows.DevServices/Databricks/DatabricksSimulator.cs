@@ -60,6 +60,7 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         ArgumentOutOfRangeException.ThrowIfNegative(options.WarmupRequests, nameof(options));
         ArgumentNullException.ThrowIfNull(options.TimeProvider, nameof(options));
         ArgumentOutOfRangeException.ThrowIfNegative(options.InvocationLatencyScale, nameof(options));
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.JobRunDuration, TimeSpan.Zero, nameof(options));
 
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
         {
@@ -164,6 +165,27 @@ public sealed class DatabricksSimulator : IAsyncDisposable
     /// <summary>The live routes of an endpoint, one per served entity (0% for one without a route).</summary>
     /// <exception cref="KeyNotFoundException">No such endpoint.</exception>
     public IReadOnlyList<SimulatedRoute> GetTraffic(string endpoint) => workspace.GetTraffic(endpoint);
+
+    /// <summary>
+    /// The next config update of <paramref name="endpoint"/> is accepted, stays <c>IN_PROGRESS</c> for the usual delay
+    /// and then fails: the previous config stays live and <c>config_update</c> reads <c>UPDATE_FAILED</c> until the next update.
+    /// </summary>
+    public void FailNextConfigUpdate(string endpoint, string reason = "Served entity failed to deploy (simulated).")
+    {
+        ThrowIfProblem(SimulatedWorkspace.ProblemWithEndpointName(endpoint), nameof(endpoint));
+        workspace.FailNextConfigUpdate(endpoint, reason);
+    }
+
+    /// <summary>
+    /// Runs of job <paramref name="jobId"/> started from now on terminate with <c>status.termination_details.code</c>
+    /// <paramref name="code"/> (type <c>CLIENT_ERROR</c>) instead of <c>SUCCESS</c>.
+    /// </summary>
+    public void FailJobRuns(long jobId, string code = "RUN_EXECUTION_ERROR", string message = "Task failed (simulated).")
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(jobId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(code);
+        workspace.Jobs.FailRuns(jobId, code, message ?? string.Empty);
+    }
 
     /// <summary>True while a config update of the endpoint is in progress.</summary>
     /// <exception cref="KeyNotFoundException">No such endpoint.</exception>

@@ -35,8 +35,12 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     private readonly Dictionary<(string Endpoint, int Version), LatencyProfile> regressions = [];
     private readonly Queue<RecordedRequest> requests = new();
     private readonly Dictionary<(string Endpoint, string Entity), long> invocations = [];
+    private readonly Dictionary<string, string> failingUpdates = new(StringComparer.Ordinal);
 
     private DateTimeOffset Now => options.TimeProvider.GetUtcNow();
+
+    /// <summary>Jobs API runs (they share nothing with models and endpoints, so they keep their own lock).</summary>
+    public SimulatedJobs Jobs { get; } = new(options);
 
     /// <summary>Why <paramref name="fullName"/> is not a Unity Catalog three-part name, or null when it is one.</summary>
     public static string? ProblemWithModelName(string? fullName)
@@ -233,6 +237,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             }
 
             endpoint.Pending = config;
+            endpoint.PendingFailure = failingUpdates.Remove(name, out var failure) ? failure : null;
             endpoint.PendingStartedAt = now;
             endpoint.PendingLiveAt = now + options.ConfigUpdateDelay;
             endpoint.LastUpdatedAt = now;
@@ -294,6 +299,14 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             return endpoints.TryGetValue(name, out var endpoint)
                 ? RoutesOf(endpoint.Live)
                 : throw new KeyNotFoundException($"The simulator has no serving endpoint '{name}'.");
+        }
+    }
+
+    public void FailNextConfigUpdate(string name, string reason)
+    {
+        lock (gate)
+        {
+            failingUpdates[name] = reason;
         }
     }
 
@@ -620,6 +633,15 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         {
             if (endpoint.Pending is { } pending && now >= endpoint.PendingLiveAt)
             {
+                if (endpoint.PendingFailure is not null)
+                {
+                    // Databricks keeps the previous config live and reports the failed update until the next one.
+                    endpoint.Pending = null;
+                    endpoint.UpdateFailed = true;
+                    endpoint.LastUpdatedAt = endpoint.PendingLiveAt;
+                    continue;
+                }
+
                 Apply(endpoint, pending, endpoint.PendingLiveAt);
             }
         }
@@ -651,6 +673,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         endpoint.Live = config;
         endpoint.LiveConfigVersion++;
         endpoint.Pending = null;
+        endpoint.UpdateFailed = false;
         endpoint.LastUpdatedAt = at;
     }
 
@@ -676,7 +699,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         Creator,
         Millis(endpoint.CreatedAt),
         Millis(endpoint.LastUpdatedAt),
-        new EndpointState("READY", endpoint.Pending is null ? "NOT_UPDATING" : "IN_PROGRESS"),
+        new EndpointState("READY", ConfigUpdateOf(endpoint)),
         new EndpointConfigOutput(
             [.. endpoint.Live.Entities.Select(e => Output(e, endpoint.Counters[e.Name].Counters.CreatedAt))],
             TrafficOf(endpoint.Live),
@@ -684,6 +707,9 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         endpoint.Pending is { } pending
             ? new PendingConfigOutput([.. pending.Entities.Select(e => Output(e, createdAt: null))], TrafficOf(pending), endpoint.LiveConfigVersion + 1, Millis(endpoint.PendingStartedAt))
             : null);
+
+    private static string ConfigUpdateOf(ServingEndpoint endpoint) =>
+        endpoint.Pending is not null ? "IN_PROGRESS" : endpoint.UpdateFailed ? "UPDATE_FAILED" : "NOT_UPDATING";
 
     private static ServedEntityOutput Output(ServedEntity entity, DateTimeOffset? createdAt) => new(
         entity.Name,
@@ -702,7 +728,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
 
     private static EndpointSummary Summarize(ServingEndpoint endpoint) => new(
         endpoint.Name,
-        endpoint.Pending is null ? "NOT_UPDATING" : "IN_PROGRESS",
+        ConfigUpdateOf(endpoint),
         endpoint.LiveConfigVersion,
         RoutesOf(endpoint.Live),
         endpoint.Pending is { } pending ? RoutesOf(pending) : null);
@@ -777,5 +803,11 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         public DateTimeOffset PendingStartedAt { get; set; }
 
         public DateTimeOffset PendingLiveAt { get; set; }
+
+        /// <summary>Why the pending update will fail when it is due, or null when it will go live.</summary>
+        public string? PendingFailure { get; set; }
+
+        /// <summary>The last update failed: <c>config_update</c> is <c>UPDATE_FAILED</c> until the next one.</summary>
+        public bool UpdateFailed { get; set; }
     }
 }

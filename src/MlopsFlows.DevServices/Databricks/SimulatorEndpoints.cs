@@ -24,6 +24,7 @@ internal static class SimulatorEndpoints
         MapMlflow(app.MapGroup("/api/2.0/mlflow"), workspace);
         MapServingEndpoints(app.MapGroup("/api/2.0/serving-endpoints"), workspace);
         MapInvocations(app.MapGroup("/serving-endpoints"), workspace, time);
+        MapJobs(app.MapGroup("/api/2.2/jobs"), workspace.Jobs);
         app.MapFallback("/api/{**path}", IResult (HttpRequest request) =>
             throw new DatabricksApiException(404, "ENDPOINT_NOT_FOUND", $"No API found for '{request.Method} {request.Path}'."));
 
@@ -108,6 +109,14 @@ internal static class SimulatorEndpoints
                 new { predictions = rows.Select(row => Math.Round(Math.Clamp(SimulatedWorkspace.Uniform($"prediction/{row}") + plan.PredictionShift, 0, 1), 4)).ToArray() },
                 ApiJson.Databricks);
         });
+
+    private static void MapJobs(RouteGroupBuilder api, SimulatedJobs jobs)
+    {
+        api.MapPost("/run-now", async (HttpRequest request) =>
+            Databricks(jobs.RunNow(await ReadAsync<RunNowRequest>(request, ApiJson.Databricks).ConfigureAwait(false))));
+
+        api.MapGet("/runs/get", (HttpRequest request) => Databricks(jobs.GetRun(Required(request, "run_id"))));
+    }
 
     private static void MapServingEndpoints(RouteGroupBuilder api, SimulatedWorkspace workspace)
     {
@@ -242,7 +251,12 @@ internal static class SimulatorEndpoints
         }
 
         workspace.Record(new RecordedRequest(
-            request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.Count > 0, body));
+            request.Method, request.Path.Value ?? string.Empty, request.QueryString.Value ?? string.Empty, request.Headers.Authorization.Count > 0, body)
+        {
+            Authorization = request.Headers.Authorization.Count > 0 ? request.Headers.Authorization.ToString() : null,
+            UserAgent = request.Headers.UserAgent.Count > 0 ? request.Headers.UserAgent.ToString() : null,
+            ContentType = request.ContentType,
+        });
         await next(context).ConfigureAwait(false);
     };
 

@@ -12,6 +12,9 @@ public sealed record SimulatorOptions
     /// <summary>How long a serving-endpoint config update stays <c>IN_PROGRESS</c> before it is live. Default 300 ms; zero makes updates live at once.</summary>
     public TimeSpan ConfigUpdateDelay { get; init; } = TimeSpan.FromMilliseconds(300);
 
+    /// <summary>How long a job run started with <c>run-now</c> stays <c>RUNNING</c> before it terminates. Default 300 ms.</summary>
+    public TimeSpan JobRunDuration { get; init; } = TimeSpan.FromMilliseconds(300);
+
     /// <summary>Requests per second an endpoint receives, shared among its served entities by traffic percentage. Default 50.</summary>
     public double RequestsPerSecond { get; init; } = 50;
 

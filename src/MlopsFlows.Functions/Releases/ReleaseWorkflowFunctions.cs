@@ -44,6 +44,14 @@ public static class ReleaseWorkflowFunctions
     public static Task<string> RunRecordEvidence([ActivityTrigger] EvidenceRecord input, FunctionContext function) =>
         TaskActivities.RunAsync<RecordEvidence, EvidenceRecord, string>(input, function);
 
+    [Function(nameof(ProtectEvidence))]
+    public static Task<ImmutabilityResult> RunProtectEvidence([ActivityTrigger] EvidenceProtection input, FunctionContext function) =>
+        TaskActivities.RunAsync<ProtectEvidence, EvidenceProtection, ImmutabilityResult>(input, function);
+
+    [Function(nameof(RecordReleaseOutcome))]
+    public static Task<string> RunRecordReleaseOutcome([ActivityTrigger] ReleaseEnding input, FunctionContext function) =>
+        TaskActivities.RunAsync<RecordReleaseOutcome, ReleaseEnding, string>(input, function);
+
     [Function(nameof(NotifyApprovers))]
     public static Task<IReadOnlyList<DirectoryPerson>> RunNotifyApprovers([ActivityTrigger] ApprovalNotice input, FunctionContext function) =>
         TaskActivities.RunAsync<NotifyApprovers, ApprovalNotice, IReadOnlyList<DirectoryPerson>>(input, function);

@@ -30,7 +30,10 @@ internal sealed record MlflowRunResponse(MlflowRun? Run);
 
 internal sealed record MlflowRun(MlflowRunData? Data);
 
-internal sealed record MlflowRunData(IReadOnlyList<MlflowMetric>? Metrics);
+internal sealed record MlflowRunData(IReadOnlyList<MlflowMetric>? Metrics, IReadOnlyList<MlflowParam>? Params);
+
+/// <summary>A run parameter; MLflow logs every parameter value as a string.</summary>
+internal sealed record MlflowParam(string Key, string? Value);
 
 internal sealed record MlflowMetric(string Key, double Value);
 
@@ -47,6 +50,8 @@ internal sealed record ServingEndpointState(string? Ready, string? ConfigUpdate)
 {
     public const string NotUpdating = "NOT_UPDATING";
     public const string InProgress = "IN_PROGRESS";
+    public const string UpdateFailed = "UPDATE_FAILED";
+    public const string UpdateCanceled = "UPDATE_CANCELED";
 }
 
 internal sealed record ServingEndpointConfig(IReadOnlyList<ServedEntity>? ServedEntities, TrafficConfig? TrafficConfig);

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -41,6 +42,12 @@ internal static class DatabricksHttp
         using var response = await http.SendClassifiedAsync(request, cancellationToken).ConfigureAwait(false);
     }
 
+    public static async Task SendDeleteAsync(this HttpClient http, string path, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Delete, path);
+        using var response = await http.SendClassifiedAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>POSTs <paramref name="body"/> and reads the JSON answer.</summary>
     public static async Task<TResult> PostJsonAsync<TBody, TResult>(this HttpClient http, string path, TBody body, CancellationToken cancellationToken)
     {
@@ -48,6 +55,13 @@ internal static class DatabricksHttp
         using var response = await http.SendClassifiedAsync(request, cancellationToken).ConfigureAwait(false);
         return await ReadJsonAsync<TResult>(response, path, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// <c>User-Agent</c> of every Databricks call, e.g. <c>MlopsFlows/1.0.0</c>: workspace admins can tell our calls
+    /// apart in the audit logs.
+    /// </summary>
+    public static readonly ProductInfoHeaderValue UserAgent =
+        new("MlopsFlows", typeof(DatabricksHttp).Assembly.GetName().Version?.ToString(3) ?? "1.0.0");
 
     /// <summary>Escapes one path segment (a model's full name, an alias, an endpoint name).</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value);

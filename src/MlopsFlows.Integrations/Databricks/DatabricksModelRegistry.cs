@@ -31,6 +31,7 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
 
         var runId = string.IsNullOrWhiteSpace(modelVersion.RunId) ? null : modelVersion.RunId;
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<string> artefacts = [];
         if (runId is not null)
         {
@@ -40,6 +41,11 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
                 metrics[metric.Key] = metric.Value;
             }
 
+            foreach (var parameter in run.Run?.Data?.Params ?? [])
+            {
+                parameters[parameter.Key] = parameter.Value ?? string.Empty;
+            }
+
             artefacts = await ListArtefactsAsync(runId, cancellationToken).ConfigureAwait(false);
         }
 
@@ -47,6 +53,7 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
         {
             CreatedBy = string.IsNullOrWhiteSpace(modelVersion.CreatedBy) ? null : modelVersion.CreatedBy,
             Tags = ToDictionary(tagged.ModelVersion?.Tags),
+            Params = parameters,
             Artefacts = artefacts,
         };
         Log.ModelVersionRead(logger, model, version, runId, metrics.Count, details.Tags.Count, artefacts.Count);
@@ -89,6 +96,36 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
             new SetAliasRequest(version),
             cancellationToken).ConfigureAwait(false);
         Log.AliasSet(logger, model, aliasName, version);
+    }
+
+    /// <summary>
+    /// Removes the alias <paramref name="aliasName"/> from the model (<c>DELETE /api/2.1/unity-catalog/models/{full_name}/aliases/{alias}</c>),
+    /// e.g. <c>challenger</c> once a release ends or <c>previous</c> when there is no older champion. An alias that is
+    /// already gone counts as removed, so a re-run activity changes nothing; a model that does not exist is still an error.
+    /// </summary>
+    /// <exception cref="DependencyNotFoundException">The model does not exist.</exception>
+    public async Task DeleteAliasAsync(string model, string aliasName, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(model);
+        ArgumentException.ThrowIfNullOrWhiteSpace(aliasName);
+        try
+        {
+            await http.SendDeleteAsync(
+                $"api/2.1/unity-catalog/models/{DatabricksHttp.Segment(model)}/aliases/{DatabricksHttp.Segment(aliasName)}",
+                cancellationToken).ConfigureAwait(false);
+            Log.AliasDeleted(logger, model, aliasName);
+        }
+        catch (DependencyNotFoundException)
+        {
+            // Unity Catalog answers 404 both for a missing alias and a missing model: ask which one it was.
+            var registered = await GetRegisteredModelAsync(model, cancellationToken).ConfigureAwait(false);
+            if (registered.Aliases.ContainsKey(aliasName))
+            {
+                throw;
+            }
+
+            Log.AliasAlreadyAbsent(logger, model, aliasName);
+        }
     }
 
     /// <summary>

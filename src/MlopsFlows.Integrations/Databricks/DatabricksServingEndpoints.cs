@@ -64,6 +64,13 @@ public sealed class DatabricksServingEndpoints(
 
         var settled = await WaitUntilSettledAsync(endpoint, deadline, cancellationToken).ConfigureAwait(false);
         var result = ToTrafficSplit(endpoint, settled);
+        if (settled.State?.ConfigUpdate is ServingEndpointState.UpdateFailed or ServingEndpointState.UpdateCanceled)
+        {
+            // Not transient: the same config would fail again (a served entity that cannot deploy, a quota); a person looks.
+            throw new ServingConfigurationException(
+                $"Serving endpoint '{endpoint}' did not apply the update to {split}: config_update is {settled.State.ConfigUpdate} and it still serves {result}. The endpoint's events in Databricks say why.");
+        }
+
         if (!result.Equals(split))
         {
             throw new ServingConfigurationException(

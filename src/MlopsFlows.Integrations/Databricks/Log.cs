@@ -18,6 +18,12 @@ internal static partial class Log
     [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Artefacts of run {RunId} were listed only in part: at most {MaxArtefacts} entries, {MaxDepth} folder levels")]
     public static partial void ArtefactsTruncated(ILogger logger, string runId, int maxArtefacts, int maxDepth);
 
+    [LoggerMessage(EventId = 2105, Level = LogLevel.Information, Message = "Alias {Alias} of model {Model} deleted")]
+    public static partial void AliasDeleted(ILogger logger, string model, string alias);
+
+    [LoggerMessage(EventId = 2106, Level = LogLevel.Information, Message = "Alias {Alias} of model {Model} was already absent; nothing to delete")]
+    public static partial void AliasAlreadyAbsent(ILogger logger, string model, string alias);
+
     [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "Serving endpoint {Endpoint} already serves {Traffic}; nothing to change")]
     public static partial void TrafficAlreadySet(ILogger logger, string endpoint, TrafficSplit traffic);
 

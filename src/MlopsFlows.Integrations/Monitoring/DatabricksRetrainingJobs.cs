@@ -36,8 +36,46 @@ public sealed class DatabricksRetrainingJobs(HttpClient http, IOptions<Retrainin
         return runId;
     }
 
-    // The slices of the run-now payloads used here, snake_case on the wire.
+    /// <summary>
+    /// Where a run stands (<c>GET /api/2.2/jobs/runs/get?run_id=</c>), read from <c>status</c>: the deprecated
+    /// <c>state</c> is left alone. A caller follows a run by asking again (a workflow with a durable timer), so this
+    /// makes one call and never waits.
+    /// </summary>
+    /// <exception cref="DependencyNotFoundException">No such run.</exception>
+    public async Task<DatabricksJobRun> GetRunAsync(string runId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(runId);
+        var path = $"{RunsGetPath}?run_id={Uri.EscapeDataString(runId)}";
+        var run = await http.GetJsonAsync<RunDetails>(path, cancellationToken).ConfigureAwait(false);
+        var state = run.Status?.State
+            ?? throw new DatabricksApiException(System.Net.HttpStatusCode.OK, null, $"Databricks GET {path} answered without status.state.");
+        var termination = run.Status.TerminationDetails;
+        var result = new DatabricksJobRun(runId, state, termination?.Code, termination?.Type, termination?.Message);
+        Log.RetrainingRunRead(logger, runId, state, termination?.Code);
+        return result;
+    }
+
+    public const string RunsGetPath = "api/2.2/jobs/runs/get";
+
+    // The slices of the Jobs 2.2 payloads used here, snake_case on the wire.
     internal sealed record RunNowRequest(long JobId, string IdempotencyToken, IReadOnlyDictionary<string, string> JobParameters);
 
     internal sealed record RunNowResponse(long? RunId, long? NumberInJob);
+
+    internal sealed record RunDetails(long? RunId, RunStatus? Status);
+
+    internal sealed record RunStatus(string? State, RunTermination? TerminationDetails);
+
+    internal sealed record RunTermination(string? Code, string? Type, string? Message);
+}
+
+/// <summary>A Databricks job run as <c>status</c> describes it (Jobs API 2.2).</summary>
+/// <param name="State">QUEUED, PENDING, RUNNING, TERMINATING, TERMINATED, BLOCKED or WAITING.</param>
+/// <param name="TerminationCode">Once terminated: SUCCESS, or why not (e.g. RUN_EXECUTION_ERROR, USER_CANCELED).</param>
+/// <param name="TerminationType">Once terminated: SUCCESS, INTERNAL_ERROR, CLIENT_ERROR or CLOUD_FAILURE.</param>
+public sealed record DatabricksJobRun(string RunId, string State, string? TerminationCode, string? TerminationType, string? Message)
+{
+    public bool IsTerminal => State == "TERMINATED";
+
+    public bool Succeeded => IsTerminal && TerminationCode == "SUCCESS";
 }

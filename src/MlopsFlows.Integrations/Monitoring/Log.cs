@@ -19,6 +19,9 @@ internal static partial class Log
     [LoggerMessage(EventId = 2410, Level = LogLevel.Information, Message = "Retraining of {Model} started: job {JobId} run {RunId} (idempotency token {IdempotencyToken})")]
     public static partial void RetrainingStarted(ILogger logger, string model, long jobId, string runId, string idempotencyToken);
 
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Debug, Message = "Databricks job run {RunId} is {State} ({TerminationCode})")]
+    public static partial void RetrainingRunRead(ILogger logger, string runId, string state, string? terminationCode);
+
     [LoggerMessage(
         EventId = 2420,
         Level = LogLevel.Warning,

@@ -240,30 +240,8 @@ public sealed class AzureEvidenceStore : IEvidenceStore
         Log.EvidenceStorageReady(_logger, _container.Name, _table.Name);
     }
 
-    /// <summary>
-    /// What the storage SDK still fails with after its own retries: throttling, server errors and network failures are
-    /// transient; everything else (a conflict, a refused credential) passes through as it is.
-    /// </summary>
-    private static async Task<T> ClassifyFailuresAsync<T>(string what, Func<Task<T>> operation, CancellationToken cancellationToken)
-    {
-        try
-        {
-            return await operation().ConfigureAwait(false);
-        }
-        catch (RequestFailedException ex) when (ex.Status is 0 or 408 or 429 or >= 500)
-        {
-            throw new TransientDependencyException($"Evidence storage could not {what}: {ex.Status} {ex.ErrorCode}", ex);
-        }
-        catch (AggregateException ex) when (ex.InnerExceptions.All(e => e is RequestFailedException or HttpRequestException or OperationCanceledException))
-        {
-            // Azure.Core reports exhausted retries of network failures this way.
-            throw new TransientDependencyException($"Evidence storage could not {what}: {ex.InnerExceptions[^1].Message}", ex);
-        }
-        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
-        {
-            throw new TransientDependencyException($"Evidence storage could not {what}: timed out", ex);
-        }
-    }
+    private static Task<T> ClassifyFailuresAsync<T>(string what, Func<Task<T>> operation, CancellationToken cancellationToken) =>
+        StorageFailures.ClassifyAsync("Evidence storage", what, operation, cancellationToken);
 
     private static class Columns
     {

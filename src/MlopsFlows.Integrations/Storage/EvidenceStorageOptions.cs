@@ -30,6 +30,27 @@ public sealed class EvidenceStorageOptions : IValidatableObject
     [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "TableName must be 3-63 letters and digits, starting with a letter.")]
     public string TableName { get; set; } = "EvidenceIndex";
 
+    /// <summary>
+    /// Table of the release ledger (the in-flight place per model and environment, one row per release run, an index
+    /// by status). Default <c>Releases</c>. Key: <c>MlopsFlows:Evidence:ReleasesTableName</c>.
+    /// </summary>
+    [Required]
+    [RegularExpression("^[A-Za-z][A-Za-z0-9]{2,62}$", ErrorMessage = "ReleasesTableName must be 3-63 letters and digits, starting with a letter.")]
+    public string ReleasesTableName { get; set; } = "Releases";
+
+    /// <summary>
+    /// How evidence is made write-once beyond the hash chain. <c>Azure</c>: a time-based immutability policy on each
+    /// payload blob (the container needs version-level immutability support, which infra enables). <c>HashChainOnly</c>:
+    /// nothing is applied (Azurite answers 501 to immutability calls); the hash chain alone proves integrity.
+    /// Default: <c>HashChainOnly</c> for a connection string to Azurite (development storage or a loopback
+    /// endpoint), <c>Azure</c> otherwise. Key: <c>MlopsFlows:Evidence:Immutability</c>.
+    /// </summary>
+    public EvidenceImmutabilityMode? Immutability { get; set; }
+
+    /// <summary>The mode in force: <see cref="Immutability"/>, or the default for where the storage is.</summary>
+    public EvidenceImmutabilityMode ImmutabilityInForce =>
+        Immutability ?? (IsLocalEmulator(ConnectionString) ? EvidenceImmutabilityMode.HashChainOnly : EvidenceImmutabilityMode.Azure);
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrWhiteSpace(ConnectionString))
@@ -47,4 +68,43 @@ public sealed class EvidenceStorageOptions : IValidatableObject
             yield return new ValidationResult("Without a ConnectionString, TableServiceUri must be an absolute URL.", [nameof(TableServiceUri)]);
         }
     }
+
+    /// <summary>Azurite: the development-storage shortcut or an endpoint on a loopback address.</summary>
+    public static bool IsLocalEmulator(string? connectionString)
+    {
+        if (string.IsNullOrWhiteSpace(connectionString))
+        {
+            return false;
+        }
+
+        foreach (var part in connectionString.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = part.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0)
+            {
+                continue;
+            }
+
+            var name = part[..equals];
+            var value = part[(equals + 1)..];
+            if (name.Equals("UseDevelopmentStorage", StringComparison.OrdinalIgnoreCase) && value.Equals("true", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+
+            if (name.EndsWith("Endpoint", StringComparison.OrdinalIgnoreCase) && Uri.TryCreate(value, UriKind.Absolute, out var endpoint) && endpoint.IsLoopback)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
+
+/// <summary>What makes stored evidence write-once: see <see cref="EvidenceStorageOptions.Immutability"/>.</summary>
+public enum EvidenceImmutabilityMode
+{
+    Azure,
+    HashChainOnly,
 }

@@ -22,4 +22,25 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 2211, Level = LogLevel.Warning, Message = "Release {ReleaseId}: evidence chain broken at record {Sequence}: {Reason}")]
     public static partial void ChainBroken(ILogger logger, string releaseId, int? sequence, string reason);
+
+    [LoggerMessage(EventId = 2220, Level = LogLevel.Information, Message = "Release {ReleaseId}: run {RunId} holds the in-flight place")]
+    public static partial void LedgerClaimed(ILogger logger, string releaseId, string runId);
+
+    [LoggerMessage(EventId = 2221, Level = LogLevel.Information, Message = "Release {ReleaseId}: refused, {Holder} is in flight for the same model and environment")]
+    public static partial void LedgerClaimRefused(ILogger logger, string releaseId, string holder);
+
+    [LoggerMessage(EventId = 2222, Level = LogLevel.Debug, Message = "Release {ReleaseId}: the ledger changed since it was read ({Operation}, attempt {Attempt}); reading again")]
+    public static partial void LedgerStaleETag(ILogger logger, string releaseId, string operation, int attempt);
+
+    [LoggerMessage(EventId = 2223, Level = LogLevel.Information, Message = "Release {ReleaseId}: run {RunId} ended {Status} (in-flight place freed: {Freed})")]
+    public static partial void LedgerEnded(ILogger logger, string releaseId, string runId, string status, bool freed);
+
+    [LoggerMessage(EventId = 2230, Level = LogLevel.Information, Message = "Release {ReleaseId}: {Count} evidence payloads of run {RunId} locked until {Until}")]
+    public static partial void EvidenceProtected(ILogger logger, string releaseId, string runId, int count, DateTimeOffset until);
+
+    [LoggerMessage(EventId = 2231, Level = LogLevel.Warning, Message = "Release {ReleaseId}: immutability policies are not supported by this storage ({ErrorCode}); run {RunId} relies on the hash chain")]
+    public static partial void ImmutabilityNotSupported(ILogger logger, string releaseId, string runId, string? errorCode);
+
+    [LoggerMessage(EventId = 2232, Level = LogLevel.Information, Message = "Release {ReleaseId}: evidence of run {RunId} not made immutable locally; the hash chain proves integrity")]
+    public static partial void ImmutabilityNotEnforced(ILogger logger, string releaseId, string runId);
 }

@@ -18,7 +18,9 @@ internal static class HelpCommand
               or link does not match. Exit code 0 when every chain is intact.
 
         Operating a running host (over its HTTP API: --api <url>, default MlopsFlows:Cli:Api or http://127.0.0.1:7071;
-        who is acting: --by <who>, default MlopsFlows:Cli:By). Exit code 0 accepted, 1 refused or unreachable, 2 bad usage.
+        who is acting: --by <who>, default MlopsFlows:Cli:By; signed in with --token <Entra token for the API>, default
+        MlopsFlows:Cli:Token, else through a local host's development sign-in as --by). Exit code 0 accepted, 1 refused or
+        unreachable, 2 bad usage.
           mlopsflows incidents list [--all] [--model <model>]
               Open incidents (--all: every one kept), newest first: model, kind, severity, status, times, escalation.
           mlopsflows incidents show <id>

@@ -14,7 +14,7 @@ internal static class IncidentsCommand
         "Usage: mlopsflows incidents list [--all] [--model <model>] | show <id> | ack <id> [--note <text>] | act <id> rollback|retrain --rationale <text> | "
         + "suppress <id> <minutes> --rationale <text> | resolve <id> [--note <text>]   [--by <who>] [--api <url>]";
 
-    private static readonly string[] ValueOptions = ["api", "by", "model", "note", "rationale", "top"];
+    private static readonly string[] ValueOptions = ["api", "by", "token", "model", "note", "rationale", "top"];
     private static readonly string[] FlagOptions = ["all"];
 
     public static async Task<int> RunAsync(string[] args, CancellationToken stop)

@@ -13,7 +13,7 @@ internal static class MonitorsCommand
     public const string Usage =
         "Usage: mlopsflows monitors list [--all] [--model <model>] | show <model> <environment> | stop <model> <environment> --reason <text> [--by <who>]   [--api <url>]";
 
-    private static readonly string[] ValueOptions = ["api", "by", "model", "reason", "top"];
+    private static readonly string[] ValueOptions = ["api", "by", "token", "model", "reason", "top"];
     private static readonly string[] FlagOptions = ["all"];
 
     public static async Task<int> RunAsync(string[] args, CancellationToken stop)

@@ -10,16 +10,27 @@ internal sealed record ApiResult<T>(T? Value, string? Error)
 
 /// <summary>
 /// A running host's HTTP API, as the operator verbs call it: <c>--api</c>, else <c>MlopsFlows:Cli:Api</c>, else the
-/// local host on 127.0.0.1 at <c>MlopsFlows:Local:ApiPort</c> (7071).
+/// local host on 127.0.0.1 at <c>MlopsFlows:Local:ApiPort</c> (7071). Every call carries an API token: <c>--token</c>
+/// or <c>MlopsFlows:Cli:Token</c> (an Entra token for the API, e.g. from <c>az account get-access-token</c>), else one
+/// from a local host's development sign-in for the person acting (<c>--by</c>, <c>MlopsFlows:Cli:By</c>, else the
+/// machine's user name).
 /// </summary>
 internal sealed class OperatorApi : IDisposable
 {
     public const string SettingKey = "MlopsFlows:Cli:Api";
     public const string BySettingKey = "MlopsFlows:Cli:By";
+    public const string TokenSettingKey = "MlopsFlows:Cli:Token";
 
     private readonly HttpClient http;
+    private readonly string signInAs;
+    private string? token;
 
-    private OperatorApi(Uri baseAddress) => http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+    private OperatorApi(Uri baseAddress, string? token, string signInAs)
+    {
+        http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        this.token = token;
+        this.signInAs = signInAs;
+    }
 
     public Uri BaseAddress => http.BaseAddress!;
 
@@ -33,7 +44,9 @@ internal sealed class OperatorApi : IDisposable
             return (null, $"--api must be an http(s) URL such as http://127.0.0.1:7071, not '{text}'.");
         }
 
-        return (new OperatorApi(uri), null);
+        var token = args.Option("token") ?? configuration[TokenSettingKey];
+        var by = args.Option("by") ?? configuration[BySettingKey] ?? $"{Environment.UserName}@localhost";
+        return (new OperatorApi(uri, string.IsNullOrWhiteSpace(token) ? null : token.Trim(), by), null);
     }
 
     public Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
@@ -46,6 +59,20 @@ internal sealed class OperatorApi : IDisposable
 
     public void Dispose() => http.Dispose();
 
+    // A local host with the simulator signs people in itself; anywhere else this answers 404 and the call goes without a
+    // token, to be refused with the API's own explanation.
+    private async Task<string?> DevelopmentSignInAsync(CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsJsonAsync("dev/token", new { upn = signInAs }, cancellationToken);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync(cancellationToken));
+        return body.RootElement.TryGetProperty("accessToken", out var value) ? value.GetString() : null;
+    }
+
     /// <summary>A path segment as sent: ids hold colons, which must not read as a scheme.</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
@@ -57,6 +84,12 @@ internal sealed class OperatorApi : IDisposable
             HttpResponseMessage response;
             try
             {
+                token ??= await DevelopmentSignInAsync(cancellationToken);
+                if (token is not null)
+                {
+                    request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+                }
+
                 response = await http.SendAsync(request, cancellationToken);
             }
             catch (HttpRequestException unreachable)

@@ -51,6 +51,10 @@ internal static class VerifyCommand
                 : $"FAIL {releaseId} run {run.RunId}: first broken record is #{run.Check.FirstBrokenSequence}: {run.Check.Reason}");
         }
 
-        return runs.All(r => r.Check.Intact) ? 0 : 1;
+        var intact = runs.All(r => r.Check.Intact);
+        Console.WriteLine(intact
+            ? $"OK   {releaseId}: {runs.Sum(r => r.Records)} records in {runs.Count} run(s) verified"
+            : $"FAIL {releaseId}: {runs.Count(r => !r.Check.Intact)} of {runs.Count} run(s) broken");
+        return intact ? 0 : 1;
     }
 }

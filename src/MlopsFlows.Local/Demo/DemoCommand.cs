@@ -17,6 +17,9 @@ internal static class DemoCommand
     private const string Endpoint = "scorer-prod";
     private const string Approver = "risk.officer@contoso.example";
 
+    /// <summary>The Databricks job's service identity, as its token names it.</summary>
+    private const string Requester = "databricks-job:train-credit-scorer";
+
     /// <summary>The demo's policy set: the shipped one with second-scale timings (Demo/policies/demo.yaml, copied to the output).</summary>
     public static string DemoPolicies => Path.Combine(AppContext.BaseDirectory, "demo-policies");
 
@@ -43,26 +46,29 @@ internal static class DemoCommand
             "--MlopsFlows:Approvers:1:Roles:0=release-managers",
         ]);
 
-        DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API and the Databricks simulator…");
+        DemoConsole.Say("Starting the local host: Azurite, the Durable engine, the releases API, the Databricks simulator and simulated Microsoft 365 (sign-in, directory, Teams, mail)…");
         await using var host = await LocalHost.StartAsync(configuration, stop);
         var simulator = host.Simulator!;
         DemoConsole.Say($"Releases API on {host.ApiBaseUrl}api/releases, Databricks simulator on {simulator.BaseUrl}, task hub '{hub}'.");
 
+        // The job that starts releases signs in as its service identity; the approvers answer in Teams and Outlook.
         using var api = new HttpClient { BaseAddress = host.ApiBaseUrl };
+        api.DefaultRequestHeaders.Authorization = new("Bearer", host.Microsoft365!.ApiTokenFor(Requester));
+        using var people = new HttpClient();
         using var workspace = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
         workspace.DefaultRequestHeaders.Authorization = new("Bearer", simulator.Token);
         await SeedWorkspaceAsync(workspace, stop);
         DemoConsole.Say($"Workspace: {Model} v11 serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
 
         var verifier = host.App.Services.GetRequiredService<EvidenceVerifier>();
-        var runner = new DemoRelease(api, verifier);
+        var runner = new DemoRelease(api, new SimulatedApprovers(host, people), verifier);
 
-        DemoConsole.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate)");
-        var first = await runner.RunAsync(Model, 12, "prod", approver: Approver, stop);
+        DemoConsole.Heading("Release 1: main.credit.scorer v12 → prod (healthy candidate; approved in Teams)");
+        var first = await runner.RunAsync(Model, 12, "prod", approver: Approver, DemoChannel.Teams, stop);
 
-        DemoConsole.Heading("Release 2: main.credit.scorer v13 → prod (the simulator injects a +400 ms latency regression)");
+        DemoConsole.Heading("Release 2: main.credit.scorer v13 → prod (approved by email; the simulator injects a +400 ms latency regression)");
         await PostAsync(workspace, "/sim/regressions", new { endpoint = Endpoint, version = 13, addedLatencyMs = 400.0, errorRate = 0.0 }, stop);
-        var second = await runner.RunAsync(Model, 13, "prod", approver: Approver, stop);
+        var second = await runner.RunAsync(Model, 13, "prod", approver: Approver, DemoChannel.Email, stop);
 
         var traffic = await workspace.GetFromJsonAsync<JsonElement>($"/api/2.0/serving-endpoints/{Endpoint}", stop);
         DemoConsole.Heading("Result");

@@ -5,12 +5,22 @@ using MlopsFlows.Workflows.Releases;
 
 namespace MlopsFlows.Local.Demo;
 
-/// <summary>Starts one release over HTTP, follows it step by step, approves it when asked, and checks its evidence.</summary>
-internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
+/// <summary>How the approver answers: in Teams (the bot's card) or by email (the actionable card).</summary>
+internal enum DemoChannel
+{
+    Teams,
+    Email,
+}
+
+/// <summary>
+/// Starts one release over HTTP, follows it step by step, has the approver answer the card they received when asked,
+/// and checks its evidence.
+/// </summary>
+internal sealed class DemoRelease(HttpClient api, SimulatedApprovers approvers, EvidenceVerifier verifier)
 {
     private static readonly TimeSpan Deadline = TimeSpan.FromMinutes(3);
 
-    public async Task<string> RunAsync(string model, int version, string environment, string approver, CancellationToken stop)
+    public async Task<string> RunAsync(string model, int version, string environment, string approver, DemoChannel channel, CancellationToken stop)
     {
         using var start = await api.PostAsJsonAsync(
             "api/releases",
@@ -35,15 +45,10 @@ internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
                 }
 
                 shownStages = progress.History.Count;
-                // The approver answers the card they were shown: the vote carries that evidence digest.
-                if (progress.WaitingFor == ReleaseWaits.Approval && detail.Approval is { } approval && !decided)
+                // The approver answers the card they received; the card carries the evidence digest they were shown.
+                if (progress.WaitingFor == ReleaseWaits.Approval && !decided)
                 {
-                    using var decision = await api.PostAsJsonAsync(
-                        $"{accepted.StatusUrl.TrimStart('/')}/decisions",
-                        new { decision = "approve", approver, rationale = "Gates passed; validation report reviewed.", evidenceDigest = approval.EvidenceDigest },
-                        stop);
-                    DemoConsole.Say($"approver {approver} approves → {(int)decision.StatusCode}");
-                    decided = decision.IsSuccessStatusCode;
+                    decided = await AnswerAsync(accepted.Id, approver, channel, stop);
                 }
             }
 
@@ -77,5 +82,31 @@ internal sealed class DemoRelease(HttpClient api, EvidenceVerifier verifier)
 
         DemoConsole.Say($"release did not finish within {Deadline}");
         return "TimedOut";
+    }
+
+    // False while the card has not arrived yet: the loop asks again on its next pass.
+    private async Task<bool> AnswerAsync(string releaseId, string approver, DemoChannel channel, CancellationToken stop)
+    {
+        const string Rationale = "Gates passed; validation report reviewed.";
+        if (channel == DemoChannel.Teams)
+        {
+            if (approvers.TeamsCard(releaseId, approver) is not { } card)
+            {
+                return false;
+            }
+
+            using var pressed = await approvers.AnswerInTeamsAsync(card, approve: true, Rationale, stop);
+            DemoConsole.Say($"approver {approver} presses Approve on the Teams card → bot answers {(int)pressed.StatusCode}");
+            return pressed.IsSuccessStatusCode;
+        }
+
+        if (approvers.Mail(releaseId, approver) is not { } mail)
+        {
+            return false;
+        }
+
+        using var posted = await approvers.AnswerByEmailAsync(mail, approver, approve: true, Rationale, stop);
+        DemoConsole.Say($"approver {approver} presses Approve in the Outlook card ('{mail.Subject}') → {(int)posted.StatusCode}");
+        return posted.IsSuccessStatusCode;
     }
 }

@@ -55,4 +55,14 @@ public sealed class LocalHostOptions
 
     /// <summary>Start the Databricks workspace simulator in this process and point the Databricks adapters at it. Default false.</summary>
     public bool Simulator { get; set; }
+
+    /// <summary>
+    /// Simulate Microsoft 365 (identity provider, Graph directory, Teams, mail) in this process and trust its tokens.
+    /// Default: on with <see cref="Simulator"/>; on its own for a host over another workspace (the benches, the
+    /// durability test). Off, identity, directory and channels come from <c>MlopsFlows:Identity</c>, <c>:Graph</c>,
+    /// <c>:Teams</c> and <c>:Email</c> (Entra ID in Azure).
+    /// </summary>
+    public bool? Microsoft365 { get; set; }
+
+    public bool SimulatesMicrosoft365 => Microsoft365 ?? Simulator;
 }

@@ -16,6 +16,9 @@ namespace MlopsFlows.Local.Engine;
 /// </remarks>
 internal sealed class SidecarHistoryNormaliser(IOrchestrationService inner) : IOrchestrationService
 {
+    private readonly Lock stopGate = new();
+    private Task? stopping;
+
     public int TaskOrchestrationDispatcherCount => inner.TaskOrchestrationDispatcherCount;
 
     public int MaxConcurrentTaskOrchestrationWorkItems => inner.MaxConcurrentTaskOrchestrationWorkItems;
@@ -44,9 +47,31 @@ internal sealed class SidecarHistoryNormaliser(IOrchestrationService inner) : IO
 
     public Task StartAsync() => inner.StartAsync();
 
-    public Task StopAsync() => inner.StopAsync();
+    public Task StopAsync() => StopAsync(isForced: false);
 
-    public Task StopAsync(bool isForced) => inner.StopAsync(isForced);
+    // The sidecar stops the service when the web host stops (from an async void handler, so a fault there ends the
+    // process), and the local host stops it again to end the storage pollers. Every caller shares the first stop, and
+    // that stop never faults: the storage provider's StopAsync sometimes throws NullReferenceException while its loops
+    // wind down, when there is nothing left to stop.
+    public Task StopAsync(bool isForced)
+    {
+        lock (stopGate)
+        {
+            return stopping ??= StopOnceAsync(isForced);
+        }
+    }
+
+    private async Task StopOnceAsync(bool isForced)
+    {
+        try
+        {
+            await inner.StopAsync(isForced);
+        }
+        catch (NullReferenceException)
+        {
+            // Seen in DurableTask.AzureStorage 2.11.2 on shutdown; the service is stopping either way.
+        }
+    }
 
     public Task CreateAsync() => inner.CreateAsync();
 

@@ -19,6 +19,9 @@ public sealed record ModelVersionDetails(
     /// </summary>
     public IReadOnlyDictionary<string, string> Tags { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>The training run's parameters (MLflow logs each value as a string); empty without a run.</summary>
+    public IReadOnlyDictionary<string, string> Params { get; init; } = new Dictionary<string, string>();
+
     /// <summary>Paths of the artefacts the training run logged (relative to the run's artefact root).</summary>
     public IReadOnlyList<string> Artefacts { get; init; } = [];
 }

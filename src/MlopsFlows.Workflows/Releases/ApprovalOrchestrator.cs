@@ -228,7 +228,21 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalInput, Appro
             var notice = new ApprovalNotice(
                 $"{input.ReleaseId}/{input.RunId}/{noticeId}", kind, input.ReleaseId, input.Model, input.Version, input.Environment, input.RequestedBy,
                 input.Rules.RiskTier, deadline, roles, tally.EvidenceDigest, summary);
-            var recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, Retried);
+            IReadOnlyList<DirectoryPerson> recipients;
+            try
+            {
+                recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, WorkflowRetries.Notification);
+            }
+            catch (TaskFailedException failure)
+            {
+                await evidence.RecordAsync(
+                    "notification",
+                    "failed",
+                    $"{kind} could not be delivered: {failure.FailureDetails.ErrorMessage}",
+                    new { notice.NotificationId, kind, roles, error = failure.FailureDetails.ErrorMessage, digest = tally.EvidenceDigest, note });
+                return;
+            }
+
             await evidence.RecordAsync(
                 "notification",
                 kind.ToString().ToLowerInvariant(),

@@ -61,6 +61,19 @@ internal static class WorkflowRetries
     {
         HandleFailure = failure => failure.IsCausedBy<Ports.TransientDependencyException>(),
     });
+
+    /// <summary>
+    /// Notifications are best effort: a few quick attempts, then the failure is recorded and the release goes on (people
+    /// can still decide on the web page or through the API, and the reminder, escalation and expiry clocks keep running).
+    /// </summary>
+    public static readonly TaskOptions Notification = TaskOptions.FromRetryPolicy(new RetryPolicy(
+        maxNumberOfAttempts: 3,
+        firstRetryInterval: TimeSpan.FromSeconds(1),
+        backoffCoefficient: 2,
+        maxRetryInterval: TimeSpan.FromSeconds(4))
+    {
+        HandleFailure = failure => failure.IsCausedBy<Ports.TransientDependencyException>(),
+    });
 }
 
 /// <summary>Bounds on event loops, so a flood of commands can never grow an orchestration's history without end.</summary>

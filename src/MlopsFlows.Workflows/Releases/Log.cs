@@ -12,4 +12,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 1003, Level = LogLevel.Information, Message = "Release {ReleaseId} ended {Stage}: {Reason}")]
     public static partial void ReleaseEnded(ILogger logger, string releaseId, MlopsFlows.Domain.Releases.ReleaseStage stage, string reason);
+
+    [LoggerMessage(EventId = 1004, Level = LogLevel.Warning, Message = "Release {ReleaseId}: {Step} failed after retries, the outcome stands: {Error}")]
+    public static partial void LedgerStepFailed(ILogger logger, string releaseId, string step, string error);
 }

@@ -1,3 +1,4 @@
+using Microsoft.DurableTask;
 using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Workflows.Ports;
 
@@ -133,7 +134,22 @@ internal sealed partial class ReleaseRun
         var notice = new ApprovalNotice(
             $"{Key.InstanceId}/{input.RunId}/{noticeId}", kind, Key.InstanceId, Key.Model, Key.Version, Key.Environment, input.RequestedBy,
             Policy.RiskTier, deadline, roles, CurrentDigest, summary);
-        var recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, Retried);
+        IReadOnlyList<DirectoryPerson> recipients;
+        try
+        {
+            recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, WorkflowRetries.Notification);
+        }
+        catch (TaskFailedException failure)
+        {
+            // Best effort, like every notification: recorded, and the hold's own deadline still applies.
+            await evidence.RecordAsync(
+                "notification",
+                "failed",
+                $"{kind} could not be delivered: {failure.FailureDetails.ErrorMessage}",
+                new { notice.NotificationId, kind, roles, error = failure.FailureDetails.ErrorMessage, deadline });
+            return [];
+        }
+
         await evidence.RecordAsync(
             "notification",
             kind.ToString().ToLowerInvariant(),

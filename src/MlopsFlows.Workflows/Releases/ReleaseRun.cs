@@ -127,8 +127,40 @@ internal sealed partial class ReleaseRun
         waitingFor = null;
         SetStatus(waitingFor: null, message: reason);
         var logger = context.CreateReplaySafeLogger<ReleaseOrchestrator>();
+        await CloseLedgerAsync(endStage, reason, logger);
         Log.ReleaseEnded(logger, Key.InstanceId, endStage, reason);
         return new ReleaseOutcome(endStage, reason, traffic, evidence.Count, evidence.Head, rollbackTarget);
+    }
+
+    /// <summary>
+    /// The chain is complete: lock its payloads for the tier's retention (the longest tier's when no tier was resolved),
+    /// then book the outcome and free the model's in-flight place. Neither can undo the outcome: a failure is logged, and
+    /// the API frees a place whose holder has ended.
+    /// </summary>
+    private async Task CloseLedgerAsync(ReleaseStage endStage, string reason, Microsoft.Extensions.Logging.ILogger logger)
+    {
+        var endedAt = context.CurrentUtcDateTime;
+        var retention = policy?.EvidenceRetention ?? input.Policies.Tiers.Values.Select(t => t.EvidenceRetention).DefaultIfEmpty().Max();
+        try
+        {
+            await context.CallActivityAsync<ImmutabilityResult>(nameof(ProtectEvidence), new EvidenceProtection(Key.InstanceId, input.RunId, endedAt + retention), Retried);
+        }
+        catch (TaskFailedException failure)
+        {
+            Log.LedgerStepFailed(logger, Key.InstanceId, nameof(ProtectEvidence), failure.FailureDetails.ErrorMessage);
+        }
+
+        try
+        {
+            await context.CallActivityAsync<string>(
+                nameof(RecordReleaseOutcome),
+                new ReleaseEnding(Key, input.RunId, input.RequestedAt, endStage.ToString(), reason, endedAt, evidence.Count, evidence.Head),
+                Retried);
+        }
+        catch (TaskFailedException failure)
+        {
+            Log.LedgerStepFailed(logger, Key.InstanceId, nameof(RecordReleaseOutcome), failure.FailureDetails.ErrorMessage);
+        }
     }
 
     private void MoveTo(ReleaseStage next, string note)

@@ -11,6 +11,7 @@ using MlopsFlows.Api.Releases;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.Local;
 using MlopsFlows.Local.Engine;
+using MlopsFlows.Testing;
 
 namespace MlopsFlows.Benchmarks.Engine;
 
@@ -27,7 +28,7 @@ internal sealed class BenchHost : IAsyncDisposable
         RiskTier = riskTier;
         Host = host;
         // Generous: a stalled Azurite (see StallMonitor) should show up in the figures, not end the run.
-        Api = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromMinutes(3) };
+        Api = SignedInClient.Create(host.ApiBaseUrl, Approver, TimeSpan.FromMinutes(3));
     }
 
     public LocalHost Host { get; }
@@ -73,6 +74,7 @@ internal sealed class BenchHost : IAsyncDisposable
             "--api-port", "0",
             "--databricks-url", simulator.BaseUrl,
             "--databricks-token", simulator.Token,
+            "--microsoft365", "true",
             "--Logging:LogLevel:Default=Warning",
             "--Logging:LogLevel:Microsoft.Hosting.Lifetime=Warning",
             "--MlopsFlows:Local:MaxQueuePollingInterval=" + options.Polling.ToString("c", CultureInfo.InvariantCulture),

@@ -381,7 +381,7 @@ public sealed class DatabricksSimulatorTests
     {
         await using var session = await SimulatorSession.StartAsync();
 
-        var (status, body) = await session.GetAsync("api/2.2/jobs/runs/get?run_id=1");
+        var (status, body) = await session.GetAsync("api/2.0/clusters/list");
 
         Assert.Equal(HttpStatusCode.NotFound, status);
         Assert.Equal("ENDPOINT_NOT_FOUND", (string?)body!["error_code"]);
@@ -435,7 +435,9 @@ public sealed class DatabricksSimulatorTests
                 new RecordedRequest("PUT", $"/api/2.1/unity-catalog/models/{Model}/aliases/champion", string.Empty, true, """{"version_num":2}"""),
                 new RecordedRequest("GET", "/api/2.0/serving-endpoints/credit-scorer", string.Empty, false, null),
             ],
-            log);
+            log.Select(r => new RecordedRequest(r.Method, r.Path, r.Query, r.HasAuthorization, r.Body)));
+        Assert.Equal([$"Bearer {session.Simulator.Token}", $"Bearer {session.Simulator.Token}", null], log.Select(r => r.Authorization));
+        Assert.DoesNotContain(session.Simulator.Token, log[0].ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

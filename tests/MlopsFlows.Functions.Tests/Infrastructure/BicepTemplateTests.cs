@@ -31,6 +31,7 @@ public class BicepTemplateTests
     private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
+    private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
 
     private static readonly Lazy<BicepResult> TemplateBuild = new(() => Bicep.Run("build", "main.bicep", "--stdout"));
     private static readonly Lazy<BicepResult> ParametersBuild = new(() => Bicep.Run("build-params", "main.bicepparam", "--stdout"));
@@ -270,7 +271,7 @@ public class BicepTemplateTests
     }
 
     [Fact]
-    public void RoleAssignments_AppIdentity_GetsTheFiveStorageDataRoles()
+    public void RoleAssignments_AppIdentity_GetsTheFiveStorageDataRolesAndReadsKeyVaultSecrets()
     {
         var runtime = Unbracket(NameOf(RuntimeStorage));
         var evidence = Unbracket(NameOf(EvidenceStorage));
@@ -281,11 +282,15 @@ public class BicepTemplateTests
             $"runtime {StorageTableDataContributor}",
             $"evidence {StorageBlobDataContributor}",
             $"evidence {StorageTableDataContributor}",
+            $"vault {KeyVaultSecretsUser}",
         ];
 
         var granted = RoleAssignments().Select(a =>
         {
-            var account = a.Scope.Contains(runtime, StringComparison.Ordinal) ? "runtime" : a.Scope.Contains(evidence, StringComparison.Ordinal) ? "evidence" : a.Scope;
+            var account = a.Scope.Contains(runtime, StringComparison.Ordinal) ? "runtime"
+                : a.Scope.Contains(evidence, StringComparison.Ordinal) ? "evidence"
+                : a.Scope.Contains("Microsoft.KeyVault/vaults", StringComparison.Ordinal) ? "vault"
+                : a.Scope;
             return $"{account} {a.RoleId}";
         });
 
@@ -308,6 +313,45 @@ public class BicepTemplateTests
             Assert.StartsWith("[guid(", NameOf(a), StringComparison.Ordinal);
             Assert.StartsWith("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', ", At(a, "properties", "roleDefinitionId")?.GetString(), StringComparison.Ordinal);
         });
+    }
+
+    [Fact]
+    public void FunctionApp_AppSettings_TrustTheTenantForTheApiAudience()
+    {
+        Assert.Equal("[parameters('tenantId')]", AppSettings["MlopsFlows__Identity__TenantId"]);
+        Assert.Equal("[parameters('apiAudience')]", AppSettings["MlopsFlows__Identity__Api__Audiences__0"]);
+        Assert.Equal("[parameters('teamsBotAppId')]", AppSettings["MlopsFlows__Teams__BotAppId"]);
+        Assert.Equal("[parameters('serviceMailbox')]", AppSettings["MlopsFlows__Email__ServiceMailbox"]);
+        Assert.StartsWith("[format('https://{0}.azurewebsites.net'", AppSettings["MlopsFlows__Approvals__PublicBaseUrl"], StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("MlopsFlows__Webhooks__Databricks__Secret", "databricks-webhook-secret")]
+    [InlineData("MlopsFlows__Teams__ClientCredentials__ClientSecret", "teams-bot-secret")]
+    public void FunctionApp_Secrets_AreKeyVaultReferencesNeverValues(string setting, string secretName)
+    {
+        var value = AppSettings[setting];
+
+        Assert.StartsWith("[format('@Microsoft.KeyVault(VaultName={0};SecretName={1})'", value, StringComparison.Ordinal);
+        Assert.Contains(secretName, Template.GetProperty("variables").ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeyVault_Access_IsRbacWithPurgeProtection()
+    {
+        var vault = Assert.Single(OfType("Microsoft.KeyVault/vaults"));
+
+        Assert.True(At(vault, "properties", "enableRbacAuthorization")?.GetBoolean());
+        Assert.True(At(vault, "properties", "enablePurgeProtection")?.GetBoolean());
+    }
+
+    [Fact]
+    public void EvidenceContainer_VersionLevelImmutability_IsEnabledForPerReleaseLocks()
+    {
+        var evidence = Unbracket(NameOf(EvidenceStorage));
+        var container = Assert.Single(OfType($"{StorageAccountType}/blobServices/containers"), c => NameOf(c).Contains(evidence, StringComparison.Ordinal));
+
+        Assert.True(At(container, "properties", "immutableStorageWithVersioning", "enabled")?.GetBoolean());
     }
 
     [Fact]
@@ -402,7 +446,20 @@ public class BicepTemplateTests
             var name = parameter.Groups["name"].Value;
             return ExampleParameters.TryGetProperty(name, out var example)
                 ? example.GetProperty("value").ToString()
-                : Template.GetProperty("parameters").GetProperty(name).GetProperty("defaultValue").ToString();
+                : Resolve(Template.GetProperty("parameters").GetProperty(name).GetProperty("defaultValue").ToString());
+        }
+
+        // What Azure puts in place of the template's functions, for the example deployment.
+        (string Start, string Example)[] functions =
+        [
+            ("[tenant().tenantId]", "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+            ("[format('https://{0}.azurewebsites.net'", "https://func-mlopsdev-example.azurewebsites.net"),
+            ("[format('@Microsoft.KeyVault(", "@Microsoft.KeyVault(VaultName=kv-mlopsdev-example;SecretName=example)"),
+            ("[format('{0}{1}/oauth2/v2.0/token'", "https://login.microsoftonline.com/72f988bf-86f1-41af-91ab-2d7cd011db47/oauth2/v2.0/token"),
+        ];
+        if (functions.FirstOrDefault(f => value.StartsWith(f.Start, StringComparison.Ordinal)) is { Example: { } resolved })
+        {
+            return resolved;
         }
 
         if (value.EndsWith(".primaryEndpoints.blob]", StringComparison.Ordinal))

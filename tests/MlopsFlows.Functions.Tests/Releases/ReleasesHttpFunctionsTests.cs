@@ -1,5 +1,7 @@
+using MlopsFlows.Api.Approvals;
 using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
+using MlopsFlows.Api.Webhooks;
 using MlopsFlows.Functions.Releases;
 using MlopsFlows.Functions.Tests.Incidents;
 using MlopsFlows.Functions.Tests.Support;
@@ -39,14 +41,22 @@ public class ReleasesHttpFunctionsTests
     }
 
     [Fact]
-    public void Metadata_HttpTriggers_AreExactlyTheReleasesIncidentsAndMonitorsApi()
+    public void Metadata_HttpTriggers_AreExactlyTheApiWebhookAndApprovalDoors()
     {
         var http = FunctionsApp.Functions
             .Where(f => FunctionsApp.Type(FunctionsApp.Trigger(f)) == "httpTrigger")
             .Select(f => f.GetProperty("name").GetString())
             .Order(StringComparer.Ordinal);
 
-        var expected = Endpoints.Concat(IncidentsHttpFunctionsTests.Endpoints).Select(e => (string)e[0]).Order(StringComparer.Ordinal);
+        var expected = Endpoints.Concat(IncidentsHttpFunctionsTests.Endpoints).Select(e => (string)e[0])
+            .Append(nameof(DatabricksWebhookFunctions.DatabricksWebhook))
+            .Concat([
+                nameof(ApprovalsHttpFunctions.BotMessages),
+                nameof(ApprovalsHttpFunctions.ActionableMessageAction),
+                nameof(ApprovalsHttpFunctions.ApprovalPage),
+                nameof(ApprovalsHttpFunctions.ApprovalPageDecision),
+            ])
+            .Order(StringComparer.Ordinal);
         Assert.Equal(expected, http);
     }
 
@@ -61,7 +71,11 @@ public class ReleasesHttpFunctionsTests
             .Select(t => $"/{prefix}/{t.GetProperty("route").GetString()}");
 
         // The shared handlers build status URLs from their Route constants: both hosts must serve under them.
-        string[] routes = [ReleasesApi.Route + "/", IncidentsApi.Route + "/", MonitorsApi.Route + "/"];
+        string[] routes =
+        [
+            ReleasesApi.Route + "/", IncidentsApi.Route + "/", MonitorsApi.Route + "/", DatabricksWebhook.Route + "/",
+            BotMessagesApi.Route + "/", ActionableMessagesApi.Route + "/", ApprovalPage.Route + "/",
+        ];
         Assert.All(paths, path => Assert.Contains(routes, route => (path + "/").StartsWith(route, StringComparison.Ordinal)));
     }
 }

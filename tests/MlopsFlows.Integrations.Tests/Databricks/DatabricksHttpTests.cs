@@ -164,4 +164,59 @@ public sealed class DatabricksHttpTests
 
         Assert.Equal("/proxy/workspace/api/2.0/serving-endpoints/scorer", Assert.Single(server.Requests).PathAndQuery);
     }
+
+    [Fact]
+    public async Task Send_FirstAttemptTimesOut_RetriesAndSucceeds()
+    {
+        await using var server = await LoopbackServer.StartAsync(async (context, n) =>
+        {
+            if (n == 1)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(10), context.RequestAborted);
+                }
+                catch (OperationCanceledException)
+                {
+                    // The attempt timeout fired, as it should.
+                }
+
+                return;
+            }
+
+            await Answers.Json(context, Healthy);
+        });
+        await using var services = TestServices.Databricks(server.BaseUrl, "token", new Dictionary<string, string?>
+        {
+            ["MlopsFlows:Databricks:AttemptTimeout"] = "00:00:00.300",
+            ["MlopsFlows:Databricks:RequestTimeout"] = "00:00:10",
+        });
+
+        var split = await services.GetRequiredService<IServingEndpoints>().GetTrafficAsync("scorer", CancellationToken.None);
+
+        Assert.Equal(TrafficSplit.AllTo(11), split);
+        Assert.Equal(2, server.Requests.Count);
+    }
+
+    [Fact]
+    public async Task Send_ThrottledWithLongRetryAfter_NoSecondAttemptBeforeIt()
+    {
+        // Retry-After of 30 s against a 2 s total budget: honouring it means the pipeline gives up instead of sending
+        // the second attempt early (the configured 20 ms back-off would have allowed it at once).
+        await using var server = await LoopbackServer.StartAsync((context, _) =>
+        {
+            context.Response.Headers.RetryAfter = "30";
+            return Answers.Error(context, 429, "REQUEST_LIMIT_EXCEEDED", "slow down");
+        });
+        await using var services = TestServices.Databricks(server.BaseUrl, "token", new Dictionary<string, string?>
+        {
+            ["MlopsFlows:Databricks:AttemptTimeout"] = "00:00:01",
+            ["MlopsFlows:Databricks:RequestTimeout"] = "00:00:02",
+        });
+
+        await Assert.ThrowsAsync<TransientDependencyException>(
+            () => services.GetRequiredService<IServingEndpoints>().GetTrafficAsync("scorer", CancellationToken.None));
+
+        Assert.Single(server.Requests);
+    }
 }

@@ -259,4 +259,53 @@ public sealed class DatabricksModelRegistryTests
         Assert.DoesNotContain(wrongToken, error.Message, StringComparison.Ordinal);
         Assert.Single(harness.Simulator.RequestLog);
     }
+
+    [Fact]
+    public async Task GetModelVersionAsync_RunWithParams_ReadsTheRunsParams()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        harness.Simulator.AddModelVersion(Model, 5, parameters: new Dictionary<string, string> { ["max_depth"] = "8", ["algorithm"] = "xgboost" });
+
+        var details = await harness.Get<IModelRegistry>().GetModelVersionAsync(Model, 5, CancellationToken.None);
+
+        Assert.Equal(("8", "xgboost"), (details.Params["max_depth"], details.Params["algorithm"]));
+    }
+
+    [Fact]
+    public async Task DeleteAliasAsync_AliasSet_RemovesIt()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        harness.Simulator.AddModelVersion(Model, 3);
+        var registry = (DatabricksModelRegistry)harness.Get<IModelRegistry>();
+        await registry.SetAliasAsync(Model, "challenger", 3, CancellationToken.None);
+        var before = harness.Simulator.RequestLog.Count;
+
+        await registry.DeleteAliasAsync(Model, "challenger", CancellationToken.None);
+
+        Assert.DoesNotContain("challenger", harness.Simulator.GetAliases(Model).Keys);
+        var delete = Assert.Single(harness.RequestsSince(before));
+        Assert.Equal(("DELETE", "/api/2.1/unity-catalog/models/main.credit.scorer/aliases/challenger", null), (delete.Method, delete.Path, delete.Body));
+    }
+
+    [Fact]
+    public async Task DeleteAliasAsync_AliasAlreadyGone_IsANoOp()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        harness.Simulator.AddModelVersion(Model, 3);
+        var registry = (DatabricksModelRegistry)harness.Get<IModelRegistry>();
+
+        await registry.DeleteAliasAsync(Model, "previous", CancellationToken.None);
+        await registry.DeleteAliasAsync(Model, "previous", CancellationToken.None);
+
+        Assert.Empty(harness.Simulator.GetAliases(Model));
+    }
+
+    [Fact]
+    public async Task DeleteAliasAsync_UnknownModel_ThrowsDependencyNotFound()
+    {
+        await using var harness = await SimulatorHarness.StartAsync(new SimulatorOptions { AutoCreate = false });
+
+        await Assert.ThrowsAsync<DependencyNotFoundException>(
+            () => ((DatabricksModelRegistry)harness.Get<IModelRegistry>()).DeleteAliasAsync("main.credit.nobody", "champion", CancellationToken.None));
+    }
 }

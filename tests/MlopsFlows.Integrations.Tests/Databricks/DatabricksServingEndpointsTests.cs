@@ -246,4 +246,37 @@ public sealed class DatabricksServingEndpointsTests
             .SetTrafficAsync(Endpoint, Model, new TrafficSplit([new TrafficRoute(11, 60), new TrafficRoute(12, 30)]), CancellationToken.None));
         Assert.Empty(harness.Simulator.RequestLog);
     }
+
+    [Fact]
+    public async Task SetTrafficAsync_UpdateFails_ThrowsNamingUpdateFailedAndKeepsTheOldSplit()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        harness.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        harness.Simulator.AddModelVersion(Model, 12);
+        harness.Simulator.FailNextConfigUpdate(Endpoint, "Served entity scorer-12 failed to deploy (simulated).");
+        var serving = harness.Get<IServingEndpoints>();
+
+        var error = await Assert.ThrowsAsync<ServingConfigurationException>(
+            () => serving.SetTrafficAsync(Endpoint, Model, TrafficSplit.Canary(current: 11, candidate: 12, canaryPercent: 10), CancellationToken.None));
+
+        Assert.Contains("UPDATE_FAILED", error.Message, StringComparison.Ordinal);
+        Assert.Equal(TrafficSplit.AllTo(11), await serving.GetTrafficAsync(Endpoint, CancellationToken.None));
+        Assert.Single(harness.Simulator.RequestLog, r => r.Method == "PUT");
+    }
+
+    [Fact]
+    public async Task SetTrafficAsync_AfterAFailedUpdate_AppliesTheNextOne()
+    {
+        await using var harness = await SimulatorHarness.StartAsync();
+        harness.Simulator.AddServingEndpoint(Endpoint, Model, 11);
+        harness.Simulator.AddModelVersion(Model, 12);
+        harness.Simulator.FailNextConfigUpdate(Endpoint);
+        var serving = harness.Get<IServingEndpoints>();
+        var canary = TrafficSplit.Canary(current: 11, candidate: 12, canaryPercent: 10);
+        await Assert.ThrowsAsync<ServingConfigurationException>(() => serving.SetTrafficAsync(Endpoint, Model, canary, CancellationToken.None));
+
+        await serving.SetTrafficAsync(Endpoint, Model, canary, CancellationToken.None);
+
+        Assert.Equal(canary, await serving.GetTrafficAsync(Endpoint, CancellationToken.None));
+    }
 }

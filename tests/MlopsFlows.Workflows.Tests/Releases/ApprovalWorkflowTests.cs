@@ -185,4 +185,20 @@ public sealed class ApprovalWorkflowTests(ReleaseHost host) : IClassFixture<Rele
         Assert.Equal("refused", refusedCommand.Decision);
         Assert.Contains("verified", refusedCommand.Summary, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task RunAsync_OutcomeNotificationUndeliverable_IsRecordedAndTheReleaseGoesOn()
+    {
+        var release = new ReleaseScenario(host, "outcome-undeliverable", "medium");
+        host.Notifier.FailFor(release.Id, ApprovalNotificationKind.Outcome);
+        await release.StartAsync();
+
+        await release.VoteAsync(Validator);
+        var outcome = await release.OutcomeAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+        var notifications = (await release.EvidenceAsync()).Where(r => r.Step == "notification").ToArray();
+        Assert.Equal(["request", "failed"], notifications.Select(n => n.Decision));
+        Assert.Contains("refused the Outcome notification", notifications[1].Summary, StringComparison.Ordinal);
+    }
 }

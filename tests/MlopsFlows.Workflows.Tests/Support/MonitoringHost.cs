@@ -29,6 +29,10 @@ public sealed class MonitoringHost : IAsyncLifetime
 
     public InMemoryEvidenceStore Evidence { get; } = new();
 
+    public InMemoryReleaseLedger Ledger { get; } = new();
+
+    public RecordingEvidenceImmutability Immutability { get; } = new();
+
     public RecordingIncidentNotifier Notifier { get; } = new();
 
     public DurableTaskClient Client => (host ?? throw new InvalidOperationException("host not started")).Client;
@@ -47,6 +51,8 @@ public sealed class MonitoringHost : IAsyncLifetime
                     .AddSingleton<IBusinessKpis>(Kpis)
                     .AddSingleton<IRetrainingJobs>(Retraining)
                     .AddSingleton<IEvidenceStore>(Evidence)
+                    .AddSingleton<IReleaseLedger>(Ledger)
+                    .AddSingleton<IEvidenceImmutability>(Immutability)
                     .AddSingleton<IIncidentNotifier>(Notifier),
             });
     }

@@ -22,6 +22,10 @@ public sealed class ReleaseHost : IAsyncLifetime
 
     public InMemoryEvidenceStore Evidence { get; } = new();
 
+    public InMemoryReleaseLedger Ledger { get; } = new();
+
+    public RecordingEvidenceImmutability Immutability { get; } = new();
+
     public RecordingApprovalNotifier Notifier { get; } = new();
 
     public FakeApproverDirectory Directory { get; } = new();
@@ -45,6 +49,8 @@ public sealed class ReleaseHost : IAsyncLifetime
                     .AddSingleton<IServingEndpoints>(Serving)
                     .AddSingleton<IServingTelemetry>(Telemetry)
                     .AddSingleton<IEvidenceStore>(Evidence)
+                    .AddSingleton<IReleaseLedger>(Ledger)
+                    .AddSingleton<IEvidenceImmutability>(Immutability)
                     .AddSingleton<IApprovalNotifier>(Notifier)
                     .AddSingleton<IApproverDirectory>(Directory)
                     .AddSingleton<IEvaluationData>(EvaluationData)

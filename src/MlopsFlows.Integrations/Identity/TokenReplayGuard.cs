@@ -1,0 +1,105 @@
+using Microsoft.Extensions.Options;
+using MlopsFlows.Workflows.Ports;
+
+namespace MlopsFlows.Integrations.Identity;
+
+/// <summary>
+/// Remembers which token was used for what, so a token cannot be used twice for the same purpose.
+/// <para>
+/// Scopes callers should use: <see cref="ActionableMessageScope"/> is applied by <see cref="JwtTokenValidator"/> itself
+/// (an Outlook action token is single-use). For a decision taken with a reusable token (a web page's Entra token, a Bot
+/// Connector token, which the connector reuses for an hour across activities) use <see cref="DecisionScope"/>: one token
+/// casts at most one decision per approval, so a captured request cannot be replayed to vote again (the second vote of
+/// a person is refused by the approval rules anyway; this refuses it before it reaches a workflow).
+/// </para>
+/// </summary>
+public interface ITokenReplayGuard
+{
+    /// <summary>
+    /// Records the use of <paramref name="tokenId"/> for <paramref name="scope"/> and returns true, or returns false when
+    /// it was used for that scope before (or the guard is full: it fails closed). The entry is kept for the longest
+    /// token lifetime Entra issues (a day); prefer the overload with the token's expiry.
+    /// </summary>
+    bool TryUse(string tokenId, string scope);
+
+    /// <summary>As <see cref="TryUse(string, string)"/>, keeping the entry until <paramref name="expiresAt"/> (plus clock skew).</summary>
+    bool TryUse(string tokenId, string scope, DateTimeOffset expiresAt);
+
+    /// <summary>The scope under which every actionable-message token is spent.</summary>
+    public const string ActionableMessageScope = "actionable-message";
+
+    /// <summary>The scope for a decision (vote, command) on one approval, e.g. <c>decision:{approval instance id}</c>.</summary>
+    public static string DecisionScope(string approvalId) => "decision:" + approvalId;
+}
+
+/// <summary>Convenience for callers holding a <see cref="VerifiedPrincipal"/>.</summary>
+public static class TokenReplayGuardExtensions
+{
+    /// <summary>Spends the principal's token for <paramref name="scope"/>, remembered until the token expires.</summary>
+    public static bool TryUse(this ITokenReplayGuard guard, VerifiedPrincipal principal, string scope)
+    {
+        ArgumentNullException.ThrowIfNull(guard);
+        ArgumentNullException.ThrowIfNull(principal);
+        return guard.TryUse(principal.TokenId, scope, principal.ExpiresAt);
+    }
+}
+
+/// <summary>
+/// The in-memory <see cref="ITokenReplayGuard"/>: one per process, bounded by <see cref="IdentityOptions.ReplayCapacity"/>.
+/// Entries leave once their token has expired (and the clock skew has passed), so a token can never be spent again
+/// while it would still validate. With several instances behind a load balancer each remembers its own uses; the
+/// approval workflow's one-vote-per-person rule still holds across them.
+/// </summary>
+public sealed class InMemoryTokenReplayGuard(IOptions<IdentityOptions> options, TimeProvider time) : ITokenReplayGuard
+{
+    private static readonly TimeSpan UnknownExpiryRetention = TimeSpan.FromDays(1);
+    private readonly Dictionary<(string Scope, string TokenId), DateTimeOffset> used = [];
+    private readonly PriorityQueue<(string Scope, string TokenId), DateTimeOffset> expiries = new();
+    private readonly Lock gate = new();
+
+    public bool TryUse(string tokenId, string scope) => TryUse(tokenId, scope, time.GetUtcNow() + UnknownExpiryRetention);
+
+    public bool TryUse(string tokenId, string scope, DateTimeOffset expiresAt)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(tokenId);
+        ArgumentException.ThrowIfNullOrEmpty(scope);
+        var settings = options.Value;
+        var now = time.GetUtcNow();
+        var forgetAt = expiresAt + settings.ClockSkew;
+        var key = (scope, tokenId);
+        lock (gate)
+        {
+            Evict(now);
+            if (used.ContainsKey(key) || used.Count >= settings.ReplayCapacity)
+            {
+                return false;
+            }
+
+            used[key] = forgetAt;
+            expiries.Enqueue(key, forgetAt);
+            return true;
+        }
+    }
+
+    /// <summary>How many uses are remembered now.</summary>
+    public int Count
+    {
+        get
+        {
+            lock (gate)
+            {
+                Evict(time.GetUtcNow());
+                return used.Count;
+            }
+        }
+    }
+
+    private void Evict(DateTimeOffset now)
+    {
+        while (expiries.TryPeek(out var key, out var forgetAt) && forgetAt <= now)
+        {
+            expiries.Dequeue();
+            used.Remove(key);
+        }
+    }
+}
