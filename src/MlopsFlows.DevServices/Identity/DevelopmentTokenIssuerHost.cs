@@ -1,12 +1,4 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 
 namespace MlopsFlows.DevServices.Identity;
 
@@ -16,12 +8,12 @@ namespace MlopsFlows.DevServices.Identity;
 /// </summary>
 public sealed class DevelopmentTokenIssuerHost : IAsyncDisposable
 {
-    private readonly WebApplication app;
+    private readonly LoopbackWebServer server;
     private int disposed;
 
-    private DevelopmentTokenIssuerHost(WebApplication app, DevelopmentTokenIssuer issuer)
+    private DevelopmentTokenIssuerHost(LoopbackWebServer server, DevelopmentTokenIssuer issuer)
     {
-        this.app = app;
+        this.server = server;
         Issuer = issuer;
     }
 
@@ -36,32 +28,14 @@ public sealed class DevelopmentTokenIssuerHost : IAsyncDisposable
     public static async Task<DevelopmentTokenIssuerHost> StartAsync(
         IEnumerable<DevelopmentClient>? clients = null, int port = 0, TimeProvider? timeProvider = null, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(DevelopmentTokenIssuerHost).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
-
+        // The issuer's URL names the port, which is known only once the server listens: routes ask for it lazily.
         DevelopmentTokenIssuer? issuer = null;
-        DevelopmentTokenIssuerEndpoints.Map(app, string.Empty, () => issuer ?? throw new InvalidOperationException("The issuer is still starting."));
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var bound = new Uri(address).Port;
-        issuer = new DevelopmentTokenIssuer(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{bound}")), clients, timeProvider);
-        return new DevelopmentTokenIssuerHost(app, issuer);
+        var server = await LoopbackWebServer.StartAsync(
+            port,
+            app => DevelopmentTokenIssuerEndpoints.Map(app, string.Empty, () => issuer ?? throw new InvalidOperationException("The issuer is still starting.")),
+            cancellationToken).ConfigureAwait(false);
+        issuer = new DevelopmentTokenIssuer(new Uri(string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{server.Port}")), clients, timeProvider);
+        return new DevelopmentTokenIssuerHost(server, issuer);
     }
 
     public async Task StopAsync()
@@ -76,8 +50,7 @@ public sealed class DevelopmentTokenIssuerHost : IAsyncDisposable
             return;
         }
 
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
+        await server.DisposeAsync().ConfigureAwait(false);
         Issuer.Dispose();
     }
 }

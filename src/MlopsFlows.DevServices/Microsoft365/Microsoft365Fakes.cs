@@ -1,13 +1,5 @@
 using System.Globalization;
-using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using MlopsFlows.DevServices.Identity;
 
 namespace MlopsFlows.DevServices.Microsoft365;
@@ -38,22 +30,20 @@ public static class Microsoft365FakeEndpoints
 /// </summary>
 public sealed class Microsoft365Fakes : IAsyncDisposable
 {
-    private readonly WebApplication app;
-    private int disposed;
+    private readonly LoopbackWebServer server;
 
-    private Microsoft365Fakes(WebApplication app, BotConnectorFake bot, GraphMailFake mail, int port)
+    private Microsoft365Fakes(LoopbackWebServer server, BotConnectorFake bot, GraphMailFake mail)
     {
-        this.app = app;
+        this.server = server;
         BotConnector = bot;
         Mail = mail;
-        Port = port;
     }
 
     public BotConnectorFake BotConnector { get; }
 
     public GraphMailFake Mail { get; }
 
-    public int Port { get; }
+    public int Port => server.Port;
 
     /// <summary>The connector's service URL as Teams hands it out (with a trailing slash).</summary>
     public string BotServiceUrl => string.Create(CultureInfo.InvariantCulture, $"http://127.0.0.1:{Port}/bot/");
@@ -64,42 +54,14 @@ public sealed class Microsoft365Fakes : IAsyncDisposable
     /// <param name="issuer">When given, both fakes accept only tokens it signed for their resource.</param>
     public static async Task<Microsoft365Fakes> StartAsync(DevelopmentTokenIssuer? issuer = null, int port = 0, CancellationToken cancellationToken = default)
     {
-        ArgumentOutOfRangeException.ThrowIfNegative(port);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
-        {
-            ApplicationName = typeof(Microsoft365Fakes).Assembly.GetName().Name,
-            ContentRootPath = AppContext.BaseDirectory,
-        });
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, port));
-        var app = builder.Build();
         var bot = new BotConnectorFake(issuer);
         var mail = new GraphMailFake(issuer);
-        app.MapBotConnectorFake(bot, "/bot").MapGraphMailFake(mail, "/graph");
-        try
-        {
-            await app.StartAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            await app.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
-        var fakes = new Microsoft365Fakes(app, bot, mail, new Uri(address).Port);
+        var server = await LoopbackWebServer.StartAsync(port, app => app.MapBotConnectorFake(bot, "/bot").MapGraphMailFake(mail, "/graph"), cancellationToken)
+            .ConfigureAwait(false);
+        var fakes = new Microsoft365Fakes(server, bot, mail);
         bot.ServiceUrl = fakes.BotServiceUrl;
         return fakes;
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (Interlocked.Exchange(ref disposed, 1) == 1)
-        {
-            return;
-        }
-
-        await app.StopAsync().ConfigureAwait(false);
-        await app.DisposeAsync().ConfigureAwait(false);
-    }
+    public ValueTask DisposeAsync() => server.DisposeAsync();
 }

@@ -228,26 +228,7 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalInput, Appro
             var notice = new ApprovalNotice(
                 $"{input.ReleaseId}/{input.RunId}/{noticeId}", kind, input.ReleaseId, input.Model, input.Version, input.Environment, input.RequestedBy,
                 input.Rules.RiskTier, deadline, roles, tally.EvidenceDigest, summary);
-            IReadOnlyList<DirectoryPerson> recipients;
-            try
-            {
-                recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, WorkflowRetries.Notification);
-            }
-            catch (TaskFailedException failure)
-            {
-                await evidence.RecordAsync(
-                    "notification",
-                    "failed",
-                    $"{kind} could not be delivered: {failure.FailureDetails.ErrorMessage}",
-                    new { notice.NotificationId, kind, roles, error = failure.FailureDetails.ErrorMessage, digest = tally.EvidenceDigest, note });
-                return;
-            }
-
-            await evidence.RecordAsync(
-                "notification",
-                kind.ToString().ToLowerInvariant(),
-                $"{kind} sent to {recipients.Count} people ({string.Join(", ", roles)})",
-                new { notice.NotificationId, kind, roles, recipients = recipients.Select(p => new { p.ObjectId, p.Upn }), deadline, digest = tally.EvidenceDigest, note });
+            await ApprovalNotices.SendAsync(context, evidence, notice, note);
         }
     }
 }

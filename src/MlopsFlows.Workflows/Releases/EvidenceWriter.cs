@@ -82,3 +82,37 @@ internal static class WorkflowLimits
     /// <summary>Events one wait will handle (decisions, commands, evidence, reminders) before it gives up.</summary>
     public const int MaxEventsPerWait = 500;
 }
+
+/// <summary>Tells approvers something and records that it was sent, to whom, or that it could not be delivered.</summary>
+internal static class ApprovalNotices
+{
+    /// <summary>
+    /// Best effort: a notification that cannot be delivered after a few attempts is recorded as <c>failed</c> and the
+    /// workflow goes on (people can still decide on the web page or through the API; the reminder, escalation, expiry
+    /// and hold deadlines keep running). Returns who was addressed, none on failure.
+    /// </summary>
+    public static async Task<IReadOnlyList<Ports.DirectoryPerson>> SendAsync(TaskOrchestrationContext context, EvidenceWriter evidence, ApprovalNotice notice, string? note = null)
+    {
+        IReadOnlyList<Ports.DirectoryPerson> recipients;
+        try
+        {
+            recipients = await context.CallActivityAsync<IReadOnlyList<Ports.DirectoryPerson>>(nameof(NotifyApprovers), notice, WorkflowRetries.Notification);
+        }
+        catch (TaskFailedException failure)
+        {
+            await evidence.RecordAsync(
+                "notification",
+                "failed",
+                $"{notice.Kind} could not be delivered: {failure.FailureDetails.ErrorMessage}",
+                new { notice.NotificationId, notice.Kind, notice.Roles, error = failure.FailureDetails.ErrorMessage, notice.Deadline, digest = notice.EvidenceDigest, note });
+            return [];
+        }
+
+        await evidence.RecordAsync(
+            "notification",
+            notice.Kind.ToString().ToLowerInvariant(),
+            $"{notice.Kind} sent to {recipients.Count} people ({string.Join(", ", notice.Roles)})",
+            new { notice.NotificationId, notice.Kind, notice.Roles, recipients = recipients.Select(p => new { p.ObjectId, p.Upn }), notice.Deadline, digest = notice.EvidenceDigest, note });
+        return recipients;
+    }
+}

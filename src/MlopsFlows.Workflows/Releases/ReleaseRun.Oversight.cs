@@ -1,4 +1,3 @@
-using Microsoft.DurableTask;
 using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Workflows.Ports;
 
@@ -134,28 +133,7 @@ internal sealed partial class ReleaseRun
         var notice = new ApprovalNotice(
             $"{Key.InstanceId}/{input.RunId}/{noticeId}", kind, Key.InstanceId, Key.Model, Key.Version, Key.Environment, input.RequestedBy,
             Policy.RiskTier, deadline, roles, CurrentDigest, summary);
-        IReadOnlyList<DirectoryPerson> recipients;
-        try
-        {
-            recipients = await context.CallActivityAsync<IReadOnlyList<DirectoryPerson>>(nameof(NotifyApprovers), notice, WorkflowRetries.Notification);
-        }
-        catch (TaskFailedException failure)
-        {
-            // Best effort, like every notification: recorded, and the hold's own deadline still applies.
-            await evidence.RecordAsync(
-                "notification",
-                "failed",
-                $"{kind} could not be delivered: {failure.FailureDetails.ErrorMessage}",
-                new { notice.NotificationId, kind, roles, error = failure.FailureDetails.ErrorMessage, deadline });
-            return [];
-        }
-
-        await evidence.RecordAsync(
-            "notification",
-            kind.ToString().ToLowerInvariant(),
-            $"{kind} sent to {recipients.Count} people ({string.Join(", ", roles)})",
-            new { notice.NotificationId, kind, roles, recipients = recipients.Select(p => new { p.ObjectId, p.Upn }), deadline, channel = "notifier" });
-        return recipients;
+        return await ApprovalNotices.SendAsync(context, evidence, notice);
     }
 
     private string CurrentDigest => Domain.Approvals.EvidenceDigest.Of(shownEvidence);
