@@ -30,7 +30,9 @@ public enum SubmissionStatus
 public sealed record DecisionSubmission(SubmissionStatus Status, string Detail);
 
 /// <summary>A release as an approver needs to see it: where it stands and the evidence digest a vote must carry.</summary>
-public sealed record WaitingRelease(string ReleaseId, ReleaseKey Key, string RuntimeStatus, ReleaseProgress? Progress, ApprovalProgress? Approval, bool WaitsForDecision)
+/// <param name="ApprovalInstanceId">The running approval sub-orchestration, while there is one: votes go to it directly.</param>
+public sealed record WaitingRelease(
+    string ReleaseId, ReleaseKey Key, string RuntimeStatus, ReleaseProgress? Progress, ApprovalProgress? Approval, bool WaitsForDecision, string? ApprovalInstanceId = null)
 {
     /// <summary>The digest to show: the approval's own while it runs (it moves when evidence is added), else the release's.</summary>
     public string? EvidenceDigest => Approval?.EvidenceDigest ?? Progress?.EvidenceDigest;
@@ -64,7 +66,8 @@ public static class ApprovalDecisions
         var raised = new ApprovalDecision(
             decision.Approve, decision.Approver, decision.Rationale, clock.GetUtcNow(), decision.Channel, decision.IdentityVerified,
             decision.ObjectId, decision.EvidenceDigest);
-        await client.RaiseEventAsync(decision.ReleaseId, ReleaseEvents.Decision, raised, cancellationToken);
+        // Straight to the running approval when there is one: the release would only forward it, one queue hop later.
+        await client.RaiseEventAsync(release.ApprovalInstanceId ?? decision.ReleaseId, ReleaseEvents.Decision, raised, cancellationToken);
         return new DecisionSubmission(SubmissionStatus.Submitted, $"Your {(decision.Approve ? "approval" : "rejection")} of {decision.ReleaseId} was recorded.");
     }
 
@@ -87,13 +90,15 @@ public static class ApprovalDecisions
         var waits = instance.RuntimeStatus == OrchestrationRuntimeStatus.Running
             && (progress?.Stage == ReleaseStage.AwaitingApproval || progress?.WaitingFor == ReleaseWaits.StepDecision);
         ApprovalProgress? approval = null;
+        string? approvalInstance = null;
         if (progress?.WaitingFor == ReleaseWaits.Approval && ReadRunId(instance) is { } runId)
         {
             var child = await client.GetInstanceAsync(ApprovalOrchestrator.InstanceIdFor(releaseId, runId), getInputsAndOutputs: true, cancellationToken);
             approval = child is null ? null : ReadCustomStatus<ApprovalProgress>(child);
+            approvalInstance = child is { RuntimeStatus: OrchestrationRuntimeStatus.Running } && approval is not null ? child.InstanceId : null;
         }
 
-        return new WaitingRelease(releaseId, key, instance.RuntimeStatus.ToString(), progress, approval, waits);
+        return new WaitingRelease(releaseId, key, instance.RuntimeStatus.ToString(), progress, approval, waits, approvalInstance);
     }
 
     private static string? ReadRunId(OrchestrationMetadata instance)
