@@ -46,12 +46,6 @@ public static class ActionableMessagesApi
             return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden.", "The actionable message's token names no user (no oid or upn).");
         }
 
-        // Each action gets its own token: one presented again is a replay, refused before the body is even read.
-        if (!await services.GetRequiredService<IReplayGuard>().TryFirstUseAsync("actionable", principal.TokenId, principal.ExpiresAt, cancellationToken))
-        {
-            return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden.", "This actionable-message token was already used: a replay is not a second vote.");
-        }
-
         var (action, problem) = await JsonBody.ReadValidatedAsync(request, ApprovalRequests.ParseCardAction);
         if (action is null)
         {

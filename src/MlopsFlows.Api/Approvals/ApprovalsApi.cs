@@ -39,7 +39,6 @@ public static class ApprovalsApi
             .Bind(configuration.GetSection(ApprovalsOptions.SectionName))
             .Configure(o => o.TrustAppServicePrincipal = configuration.GetValue<bool>(ApprovalsOptions.TrustAppServiceAuthenticationKey));
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<IReplayGuard, MemoryReplayGuard>();
         services.TryAddSingleton<IDecisionAuthenticator, TokenDecisionAuthenticator>();
         return services;
     }

@@ -71,8 +71,7 @@ public static class BotMessagesApi
             return Problems.Validation("activity", invalid);
         }
 
-        var replays = services.GetRequiredService<IReplayGuard>();
-        if (!await replays.TryFirstUseAsync("bot-invoke", activity.Id!, connector.ExpiresAt, cancellationToken))
+        if (!services.GetRequiredService<ITokenReplayGuard>().TryUse(activity.Id!, ITokenReplayGuard.BotInvokeScope, connector.ExpiresAt))
         {
             return Problems.Problem(StatusCodes.Status403Forbidden, "Forbidden.", $"Invoke activity '{activity.Id}' was already received: a replay is not a second vote.");
         }

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Identity;
+using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Integrations.Tests.Identity;
 
