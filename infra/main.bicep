@@ -20,6 +20,19 @@ param databricksWorkspaceUrl string
 @maxValue(146000)
 param evidenceRetentionDays int = 2555
 
+@description('Days the evidence of each risk tier is kept after its release ends, as the active policy set says (evidenceRetention per tier). The app stamps each evidence blob with its tier (blob index tag mlopsflows-retention-tier); lifecycle rules delete it this many days after creation plus retentionGraceDays.')
+#disable-next-line use-user-defined-types // a typed object would switch the template to symbolic names for one parameter
+param retentionDaysByTier object = {
+  low: 730
+  medium: 1825
+  high: 2555
+}
+
+@description('Days added to each tier\'s retention before lifecycle deletion: a blob is written while its release runs, its retention counts from the end.')
+@minValue(0)
+@maxValue(3650)
+param retentionGraceDays int = 90
+
 @description('Id of the policy set (a file in policies/, deployed with the app) that releases follow (MlopsFlows:Policies:Active).')
 param activePolicySet string = 'default'
 
@@ -77,11 +90,12 @@ var runtimeRoles = [
   }
 ]
 
-// The evidence store writes blobs and index rows and creates its container and table when they are missing.
+// The evidence store writes blobs and index rows and creates its container and table when they are missing; when a
+// release ends it stamps its blobs' retention tags and locks them (blob tags need Blob Data Owner).
 var evidenceRoles = [
   {
-    name: 'Storage Blob Data Contributor'
-    id: 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+    name: 'Storage Blob Data Owner'
+    id: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   }
   {
     name: 'Storage Table Data Contributor'
@@ -199,6 +213,57 @@ resource evidenceRetention 'Microsoft.Storage/storageAccounts/blobServices/conta
   }
 }
 
+// Retention per tier, enforced by the storage: each evidence blob carries its tier as a blob index tag (stamped by
+// the app when the release ends, with its retain-until date); a rule per tier deletes blobs, and their versions, once
+// the tier's retention (plus grace) has passed. The version-level WORM lock keeps anything from going sooner.
+resource evidenceLifecycle 'Microsoft.Storage/storageAccounts/managementPolicies@2026-06-01' = {
+  parent: evidenceStorage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        for tier in items(retentionDaysByTier): {
+          name: 'evidence-retention-${tier.key}'
+          enabled: true
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${evidenceContainerName}/sha256/'
+              ]
+              blobIndexMatch: [
+                {
+                  name: 'mlopsflows-retention-tier'
+                  op: '=='
+                  value: tier.key
+                }
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterCreationGreaterThan: tier.value + retentionGraceDays
+                }
+              }
+              version: {
+                delete: {
+                  daysAfterCreationGreaterThan: tier.value + retentionGraceDays
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+  dependsOn: [
+    evidenceContainer
+  ]
+}
+
 resource evidenceTables 'Microsoft.Storage/storageAccounts/tableServices@2026-06-01' = {
   parent: evidenceStorage
   name: 'default'
@@ -224,6 +289,21 @@ resource keyVault 'Microsoft.KeyVault/vaults@2026-02-01' = {
     softDeleteRetentionInDays: 90
     enablePurgeProtection: true
     publicNetworkAccess: 'Enabled'
+  }
+}
+
+// The key that signs audit packets: EC P-256 in the vault; the app signs through Key Vault and never sees the private
+// key. Auditors pin its public key (every packet carries it) by fingerprint.
+resource packetSigningKey 'Microsoft.KeyVault/vaults/keys@2026-02-01' = {
+  parent: keyVault
+  name: 'packet-signing'
+  properties: {
+    kty: 'EC'
+    curveName: 'P-256'
+    keyOps: [
+      'sign'
+      'verify'
+    ]
   }
 }
 
@@ -326,6 +406,10 @@ resource functionApp 'Microsoft.Web/sites@2025-03-01' = {
           value: '@Microsoft.KeyVault(VaultName=${keyVaultName};SecretName=${teamsBotSecretName})'
         }
         {
+          name: 'MlopsFlows__Packets__Signing__KeyVaultKeyId'
+          value: packetSigningKey.properties.keyUri
+        }
+        {
           name: 'MlopsFlows__Email__ServiceMailbox'
           value: serviceMailbox
         }
@@ -394,6 +478,21 @@ resource keyVaultSecretsUser 'Microsoft.Authorization/roleAssignments@2022-04-01
     principalType: 'ServicePrincipal'
   }
 }
+
+// Key Vault Crypto User: the app reads the packet signing key's public part and signs with it.
+resource keyVaultCryptoUser 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+  name: guid(keyVault.id, functionApp.id, '12338af0-0e69-4776-bea7-57ae8d297424')
+  scope: keyVault
+  properties: {
+    description: 'Key Vault Crypto User for ${functionApp.name}'
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '12338af0-0e69-4776-bea7-57ae8d297424')
+    principalId: functionApp.identity.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('Key id of the audit packet signing key (EC P-256); give auditors its public key or fingerprint.')
+output packetSigningKeyId string = packetSigningKey.properties.keyUri
 
 @description('Name of the Key Vault that holds databricks-webhook-secret and teams-bot-secret (set them after deployment).')
 output keyVaultName string = keyVault.name

@@ -153,7 +153,11 @@ public static class IntegrationsRegistration
                     sp.GetRequiredService<IEvidenceStore>(),
                     sp.GetRequiredService<ILogger<AzureBlobEvidenceImmutability>>(),
                     sp.GetService<TokenCredential>())
-                : new HashChainOnlyEvidenceImmutability(sp.GetRequiredService<ILogger<HashChainOnlyEvidenceImmutability>>()));
+                : new HashChainOnlyEvidenceImmutability(
+                    sp.GetRequiredService<IOptions<EvidenceStorageOptions>>(),
+                    sp.GetRequiredService<IEvidenceStore>(),
+                    sp.GetRequiredService<ILogger<HashChainOnlyEvidenceImmutability>>(),
+                    sp.GetService<TokenCredential>()));
         return services;
     }
 

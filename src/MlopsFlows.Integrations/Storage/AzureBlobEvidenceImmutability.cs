@@ -1,3 +1,4 @@
+using System.Globalization;
 using Azure;
 using Azure.Core;
 using Azure.Storage.Blobs;
@@ -34,10 +35,13 @@ public sealed class AzureBlobEvidenceImmutability : IEvidenceImmutability
         this.logger = logger;
     }
 
-    public Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, CancellationToken cancellationToken) =>
+    public Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, string? tier, CancellationToken cancellationToken) =>
         StorageFailures.ClassifyAsync("Evidence storage", $"protect the evidence of {releaseId} run {runId}", async () =>
         {
             var entries = await store.ListAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
+
+            // Stamped before the lock: the tags say how long to keep it, the lock makes sure nobody deletes it sooner.
+            var stamped = await RetentionStamp.ApplyAsync(container, entries, tier, until, cancellationToken).ConfigureAwait(false);
             var policy = new BlobImmutabilityPolicy { ExpiresOn = until, PolicyMode = BlobImmutabilityPolicyMode.Locked };
             foreach (var entry in entries)
             {
@@ -50,7 +54,7 @@ public sealed class AzureBlobEvidenceImmutability : IEvidenceImmutability
                 {
                     Log.ImmutabilityNotSupported(logger, releaseId, runId, ex.ErrorCode);
                     return new ImmutabilityResult(
-                        ImmutabilityState.NotSupported, 0, null, $"immutability policies are not supported by this storage (501 {ex.ErrorCode}); the hash chain proves integrity");
+                        ImmutabilityState.NotSupported, 0, null, $"immutability policies are not supported by this storage (501 {ex.ErrorCode}); the hash chain proves integrity", stamped);
                 }
                 catch (RequestFailedException ex) when (ex.Status is 400 or 409)
                 {
@@ -64,7 +68,7 @@ public sealed class AzureBlobEvidenceImmutability : IEvidenceImmutability
             }
 
             Log.EvidenceProtected(logger, releaseId, runId, entries.Count, until);
-            return new ImmutabilityResult(ImmutabilityState.Enforced, entries.Count, until, $"{entries.Count} payloads locked until {until:yyyy-MM-dd}");
+            return new ImmutabilityResult(ImmutabilityState.Enforced, entries.Count, until, $"{entries.Count} payloads locked until {until:yyyy-MM-dd}", stamped);
         }, cancellationToken);
 
     private static async Task<DateTimeOffset?> ProtectedUntilAsync(BlobClient blob, CancellationToken cancellationToken)
@@ -76,15 +80,67 @@ public sealed class AzureBlobEvidenceImmutability : IEvidenceImmutability
 
 /// <summary>
 /// Local and Azurite mode: no storage immutability is applied (Azurite answers 501); the hash chain, re-checked by
-/// <c>mlopsflows verify</c>, is what proves the evidence is unchanged.
+/// <c>mlopsflows verify</c>, is what proves the evidence is unchanged. The retention stamp is applied all the same.
 /// </summary>
-public sealed class HashChainOnlyEvidenceImmutability(ILogger<HashChainOnlyEvidenceImmutability> logger) : IEvidenceImmutability
+public sealed class HashChainOnlyEvidenceImmutability(
+    IOptions<EvidenceStorageOptions> options,
+    IEvidenceStore store,
+    ILogger<HashChainOnlyEvidenceImmutability> logger,
+    TokenCredential? credential = null) : IEvidenceImmutability
 {
     public const string Detail = "not enforced locally; the hash chain proves integrity";
 
-    public Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, CancellationToken cancellationToken)
+    private readonly BlobContainerClient container = StorageClients.Container(options.Value, credential);
+
+    public Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, string? tier, CancellationToken cancellationToken) =>
+        StorageFailures.ClassifyAsync("Evidence storage", $"stamp the retention of {releaseId} run {runId}", async () =>
+        {
+            var entries = await store.ListAsync(releaseId, runId, cancellationToken).ConfigureAwait(false);
+            var stamped = await RetentionStamp.ApplyAsync(container, entries, tier, until, cancellationToken).ConfigureAwait(false);
+            Log.ImmutabilityNotEnforced(logger, releaseId, runId);
+            return new ImmutabilityResult(ImmutabilityState.NotEnforcedLocally, 0, null, Detail, stamped);
+        }, cancellationToken);
+}
+
+/// <summary>
+/// The retention stamp on each evidence payload: blob index tags <see cref="TierTag"/> and <see cref="UntilTag"/>, which
+/// the storage account's lifecycle rules filter on (infra/main.bicep). A payload already stamped with a later date keeps
+/// it: retention is only ever extended.
+/// </summary>
+public static class RetentionStamp
+{
+    public const string TierTag = "mlopsflows-retention-tier";
+    public const string UntilTag = "mlopsflows-retain-until";
+
+    /// <summary>Tier tag value when no tier was resolved (a release refused before its tier was known).</summary>
+    public const string Unresolved = "unresolved";
+
+    public static async Task<int> ApplyAsync(BlobContainerClient container, IReadOnlyList<EvidenceEntry> entries, string? tier, DateTimeOffset until, CancellationToken cancellationToken)
     {
-        Log.ImmutabilityNotEnforced(logger, releaseId, runId);
-        return Task.FromResult(new ImmutabilityResult(ImmutabilityState.NotEnforcedLocally, 0, null, Detail));
+        var stamped = 0;
+        foreach (var entry in entries)
+        {
+            var blob = container.GetBlobClient(AzureEvidenceStore.BlobNameOf(entry.Hash));
+            var existing = (await blob.GetTagsAsync(cancellationToken: cancellationToken).ConfigureAwait(false)).Value.Tags;
+            if (existing.TryGetValue(UntilTag, out var earlier) && DateTimeOffset.TryParse(earlier, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var stampedUntil)
+                && stampedUntil >= until)
+            {
+                stamped++;
+                continue;
+            }
+
+            var tags = new Dictionary<string, string>(existing, StringComparer.Ordinal)
+            {
+                [TierTag] = tier ?? Unresolved,
+                [UntilTag] = Format(until),
+            };
+            await blob.SetTagsAsync(tags, cancellationToken: cancellationToken).ConfigureAwait(false);
+            stamped++;
+        }
+
+        return stamped;
     }
+
+    /// <summary>ISO 8601 in UTC to the second: the characters blob index tags allow, and sortable.</summary>
+    public static string Format(DateTimeOffset until) => until.ToUniversalTime().ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture);
 }

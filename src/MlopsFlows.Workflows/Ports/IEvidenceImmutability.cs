@@ -14,7 +14,8 @@ public enum ImmutabilityState
 }
 
 /// <summary>The result of <see cref="IEvidenceImmutability.ProtectAsync"/>, in words an auditor can read.</summary>
-public sealed record ImmutabilityResult(ImmutabilityState State, int Records, DateTimeOffset? Until, string Detail);
+/// <param name="Stamped">Payloads that carry the retention stamp (tier and until) after the call.</param>
+public sealed record ImmutabilityResult(ImmutabilityState State, int Records, DateTimeOffset? Until, string Detail, int Stamped = 0);
 
 /// <summary>
 /// Write-once storage (WORM) for evidence payloads, beyond the hash chain that makes tampering visible: in Azure a
@@ -22,6 +23,10 @@ public sealed record ImmutabilityResult(ImmutabilityState State, int Records, Da
 /// </summary>
 public interface IEvidenceImmutability
 {
-    /// <summary>Protects every payload of one run of a release until <paramref name="until"/>. Repeating it changes nothing.</summary>
-    Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, CancellationToken cancellationToken);
+    /// <summary>
+    /// Stamps every payload of one run of a release with its retention (<paramref name="tier"/> and <paramref name="until"/>,
+    /// as blob index tags the storage lifecycle rules act on), then protects it until <paramref name="until"/> where the
+    /// storage can. A stamp is never shortened. Repeating it changes nothing.
+    /// </summary>
+    Task<ImmutabilityResult> ProtectAsync(string releaseId, string runId, DateTimeOffset until, string? tier, CancellationToken cancellationToken);
 }

@@ -3,8 +3,9 @@ using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Releases;
 
-/// <summary>Which run's evidence to make write-once, and until when (the end plus the policy tier's retention).</summary>
-public sealed record EvidenceProtection(string ReleaseId, string RunId, DateTimeOffset Until);
+/// <summary>Which run's evidence to stamp and make write-once, and until when (the end plus the policy tier's retention).</summary>
+/// <param name="Tier">The risk tier whose retention applies; null when no tier was resolved (the longest tier's retention is used).</param>
+public sealed record EvidenceProtection(string ReleaseId, string RunId, DateTimeOffset Until, string? Tier = null);
 
 /// <summary>Books the outcome in the release ledger and frees the model's in-flight place. Repeating it changes nothing.</summary>
 public sealed class RecordReleaseOutcome(IReleaseLedger ledger) : TaskActivity<ReleaseEnding, string>
@@ -20,5 +21,5 @@ public sealed class RecordReleaseOutcome(IReleaseLedger ledger) : TaskActivity<R
 public sealed class ProtectEvidence(IEvidenceImmutability immutability) : TaskActivity<EvidenceProtection, ImmutabilityResult>
 {
     public override Task<ImmutabilityResult> RunAsync(TaskActivityContext context, EvidenceProtection input) =>
-        immutability.ProtectAsync(input.ReleaseId, input.RunId, input.Until, CancellationToken.None);
+        immutability.ProtectAsync(input.ReleaseId, input.RunId, input.Until, input.Tier, CancellationToken.None);
 }

@@ -143,7 +143,7 @@ internal sealed partial class ReleaseRun
         var retention = policy?.EvidenceRetention ?? input.Policies.Tiers.Values.Select(t => t.EvidenceRetention).DefaultIfEmpty().Max();
         try
         {
-            await context.CallActivityAsync<ImmutabilityResult>(nameof(ProtectEvidence), new EvidenceProtection(Key.InstanceId, input.RunId, endedAt + retention), Retried);
+            await context.CallActivityAsync<ImmutabilityResult>(nameof(ProtectEvidence), new EvidenceProtection(Key.InstanceId, input.RunId, endedAt + retention, policy?.RiskTier), Retried);
         }
         catch (TaskFailedException failure)
         {

@@ -28,10 +28,10 @@ public class BicepTemplateTests
 
     // Built-in role definitions, the same GUID in every tenant.
     private const string StorageBlobDataOwner = "b7e6dc6d-f1e8-4753-8033-0f276bb0955b";
-    private const string StorageBlobDataContributor = "ba92f5b4-2d11-453d-a403-e96b0029c9fe";
     private const string StorageQueueDataContributor = "974c5e8b-45b9-4653-ba55-5f855dd0fb88";
     private const string StorageTableDataContributor = "0a9a7e1f-b9d0-4cc4-a60d-0319b160aaa3";
     private const string KeyVaultSecretsUser = "4633458b-17de-408a-b874-0445c86b69e6";
+    private const string KeyVaultCryptoUser = "12338af0-0e69-4776-bea7-57ae8d297424";
 
     private static readonly Lazy<BicepResult> TemplateBuild = new(() => Bicep.Run("build", "main.bicep", "--stdout"));
     private static readonly Lazy<BicepResult> ParametersBuild = new(() => Bicep.Run("build-params", "main.bicepparam", "--stdout"));
@@ -258,6 +258,43 @@ public class BicepTemplateTests
     }
 
     [Fact]
+    public void EvidenceLifecycle_OneRulePerTier_DeletesStampedBlobsAfterTheirRetention()
+    {
+        var policy = Assert.Single(OfType($"{StorageAccountType}/managementPolicies"));
+        var loop = Assert.Single(At(policy, "properties", "policy", "copy")!.Value.EnumerateArray());
+        var rule = loop.GetProperty("input");
+        var tiers = Template.GetProperty("parameters").GetProperty("retentionDaysByTier").GetProperty("defaultValue");
+
+        // One rule per tier of retentionDaysByTier, whose default names the three tiers of a policy set.
+        Assert.Equal("rules", loop.GetProperty("name").GetString());
+        Assert.Equal("[length(items(parameters('retentionDaysByTier')))]", loop.GetProperty("count").GetString());
+        Assert.Equal(["high", "low", "medium"], tiers.EnumerateObject().Select(p => p.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("[format('{0}/sha256/', variables('evidenceContainerName'))]", At(rule, "definition", "filters", "prefixMatch")!.Value[0].GetString());
+        var match = Assert.Single(At(rule, "definition", "filters", "blobIndexMatch")!.Value.EnumerateArray());
+        Assert.Equal(RetentionStamp.TierTag, match.GetProperty("name").GetString());
+        Assert.Equal("==", match.GetProperty("op").GetString());
+        Assert.Equal("[items(parameters('retentionDaysByTier'))[copyIndex('rules')].key]", match.GetProperty("value").GetString());
+        foreach (var target in new[] { "baseBlob", "version" })
+        {
+            Assert.Equal(
+                "[add(items(parameters('retentionDaysByTier'))[copyIndex('rules')].value, parameters('retentionGraceDays'))]",
+                At(rule, "definition", "actions", target, "delete", "daysAfterCreationGreaterThan")?.GetString());
+        }
+    }
+
+    [Fact]
+    public void PacketSigningKey_IsAnEcP256KeyTheAppSignsWith()
+    {
+        var key = Assert.Single(OfType("Microsoft.KeyVault/vaults/keys"));
+
+        Assert.Equal("EC", At(key, "properties", "kty")?.GetString());
+        Assert.Equal("P-256", At(key, "properties", "curveName")?.GetString());
+        Assert.Contains("sign", At(key, "properties", "keyOps")!.Value.EnumerateArray().Select(o => o.GetString()));
+        Assert.Contains("packet-signing", AppSettings["MlopsFlows__Packets__Signing__KeyVaultKeyId"], StringComparison.Ordinal);
+        Assert.Contains("keyUri", AppSettings["MlopsFlows__Packets__Signing__KeyVaultKeyId"], StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void EvidenceStorage_ContainerAndTable_AreTheAppsDefaults()
     {
         var evidence = Unbracket(NameOf(EvidenceStorage));
@@ -271,7 +308,7 @@ public class BicepTemplateTests
     }
 
     [Fact]
-    public void RoleAssignments_AppIdentity_GetsTheFiveStorageDataRolesAndReadsKeyVaultSecrets()
+    public void RoleAssignments_AppIdentity_GetsTheFiveStorageDataRolesReadsKeyVaultSecretsAndSignsWithItsKey()
     {
         var runtime = Unbracket(NameOf(RuntimeStorage));
         var evidence = Unbracket(NameOf(EvidenceStorage));
@@ -280,9 +317,10 @@ public class BicepTemplateTests
             $"runtime {StorageBlobDataOwner}",
             $"runtime {StorageQueueDataContributor}",
             $"runtime {StorageTableDataContributor}",
-            $"evidence {StorageBlobDataContributor}",
+            $"evidence {StorageBlobDataOwner}",
             $"evidence {StorageTableDataContributor}",
             $"vault {KeyVaultSecretsUser}",
+            $"vault {KeyVaultCryptoUser}",
         ];
 
         var granted = RoleAssignments().Select(a =>
@@ -470,6 +508,11 @@ public class BicepTemplateTests
         if (value.EndsWith(".primaryEndpoints.table]", StringComparison.Ordinal))
         {
             return "https://mlopsdevevd.table.core.windows.net/";
+        }
+
+        if (value.EndsWith(".keyUri]", StringComparison.Ordinal))
+        {
+            return "https://kv-mlopsdev-example.vault.azure.net/keys/packet-signing";
         }
 
         Assert.False(value.StartsWith('['), $"no example value for the expression {value}: teach Resolve about it.");

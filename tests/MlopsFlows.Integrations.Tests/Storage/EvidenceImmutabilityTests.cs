@@ -41,7 +41,7 @@ public sealed class EvidenceImmutabilityTests(AzuriteFixture azurite) : IAsyncLi
         var requests = new RequestRecorder();
         var immutability = AzureImmutability(requests);
 
-        var result = await immutability.ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, CancellationToken.None);
+        var result = await immutability.ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
 
         // Azurite answers 501: said plainly, not thrown, and no blob claimed protected.
         Assert.Equal(ImmutabilityState.NotSupported, result.State);
@@ -50,7 +50,7 @@ public sealed class EvidenceImmutabilityTests(AzuriteFixture azurite) : IAsyncLi
         Assert.Null(result.Until);
 
         // The documented request: PUT {container}/{blob}?comp=immutabilityPolicies, until-date in RFC 1123, mode Locked.
-        var sent = Assert.Single(requests.Sent);
+        var sent = Assert.Single(requests.Sent, r => r.Uri.Query.Contains("comp=immutabilityPolicies", StringComparison.Ordinal));
         Assert.Equal("PUT", sent.Method);
         Assert.Equal($"/{names.Container}/sha256/{hashes[0]}.json", sent.Uri.AbsolutePath[sent.Uri.AbsolutePath.IndexOf($"/{names.Container}/", StringComparison.Ordinal)..]);
         Assert.Contains("comp=immutabilityPolicies", sent.Uri.Query, StringComparison.Ordinal);
@@ -65,24 +65,47 @@ public sealed class EvidenceImmutabilityTests(AzuriteFixture azurite) : IAsyncLi
     {
         var requests = new RequestRecorder();
 
-        var result = await AzureImmutability(requests).ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, CancellationToken.None);
+        var result = await AzureImmutability(requests).ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
 
         Assert.Equal((ImmutabilityState.Enforced, 0), (result.State, result.Records));
         Assert.Empty(requests.Sent);
     }
 
     [Fact]
-    public async Task ProtectAsync_HashChainOnly_TouchesNothingAndSaysTheChainProvesIntegrity()
+    public async Task ProtectAsync_HashChainOnly_StampsRetentionTagsChangesNothingElseAndSaysTheChainProvesIntegrity()
     {
-        await AppendChainAsync(2);
+        var hashes = await AppendChainAsync(2);
         var before = await BlobPropertiesAsync();
 
-        var result = await new HashChainOnlyEvidenceImmutability(NullLogger<HashChainOnlyEvidenceImmutability>.Instance)
-            .ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, CancellationToken.None);
+        var result = await services.GetRequiredService<IEvidenceImmutability>()
+            .ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
 
+        Assert.IsType<HashChainOnlyEvidenceImmutability>(services.GetRequiredService<IEvidenceImmutability>());
         Assert.Equal(ImmutabilityState.NotEnforcedLocally, result.State);
         Assert.Equal("not enforced locally; the hash chain proves integrity", result.Detail);
+        Assert.Equal(2, result.Stamped);
         Assert.Equal(before, await BlobPropertiesAsync());
+        foreach (var hash in hashes)
+        {
+            var tags = (await Blobs().GetBlobClient(AzureEvidenceStore.BlobNameOf(hash)).GetTagsAsync()).Value.Tags;
+            Assert.Equal("high", tags[RetentionStamp.TierTag]);
+            Assert.Equal("2033-11-26T10:00:00Z", tags[RetentionStamp.UntilTag]);
+        }
+    }
+
+    [Fact]
+    public async Task ProtectAsync_ShorterRetentionLater_NeverShortensTheStamp()
+    {
+        var hashes = await AppendChainAsync(1);
+        var immutability = services.GetRequiredService<IEvidenceImmutability>();
+
+        await immutability.ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
+        await immutability.ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until.AddYears(-5), "low", CancellationToken.None);
+        await immutability.ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until.AddYears(1), null, CancellationToken.None);
+
+        var tags = (await Blobs().GetBlobClient(AzureEvidenceStore.BlobNameOf(hashes[0])).GetTagsAsync()).Value.Tags;
+        Assert.Equal(RetentionStamp.Unresolved, tags[RetentionStamp.TierTag]);
+        Assert.Equal("2034-11-26T10:00:00Z", tags[RetentionStamp.UntilTag]);
     }
 
     [Theory]
@@ -130,8 +153,8 @@ public sealed class EvidenceImmutabilityTests(AzuriteFixture azurite) : IAsyncLi
         await ledger.ClaimAsync(new ReleaseClaim(key, EvidenceRecords.FirstRun, "job:train", Until), CancellationToken.None);
         await ledger.ClaimAsync(new ReleaseClaim(key with { Version = 13 }, "run-13", "job:train", Until), CancellationToken.None);
         await ledger.EndAsync(new ReleaseEnding(key, EvidenceRecords.FirstRun, Until, "Promoted", "ok", Until, 3, null), CancellationToken.None);
-        await services.GetRequiredService<IEvidenceImmutability>().ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, CancellationToken.None);
-        await AzureImmutability(new RequestRecorder()).ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, CancellationToken.None);
+        await services.GetRequiredService<IEvidenceImmutability>().ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
+        await AzureImmutability(new RequestRecorder()).ProtectAsync(ReleaseId, EvidenceRecords.FirstRun, Until, "high", CancellationToken.None);
 
         Assert.NotEmpty(logs);
         Assert.All(logs, e =>
