@@ -80,10 +80,20 @@ public static class IncidentsApi
             return Problems.Validation(errors);
         }
 
+        var incidents = await QueryAsync(client, filter.Model, filter.ActiveOnly, cancellationToken);
+        return TypedResults.Json(incidents.Take(filter.Top).ToArray(), ApiJson.Options);
+    }
+
+    /// <summary>Every incident kept, newest first (for the model-risk review export).</summary>
+    public static Task<IReadOnlyList<IncidentSummary>> ListAllAsync(DurableTaskClient client, CancellationToken cancellationToken) =>
+        QueryAsync(client, model: null, activeOnly: false, cancellationToken);
+
+    private static async Task<IReadOnlyList<IncidentSummary>> QueryAsync(DurableTaskClient client, string? model, bool activeOnly, CancellationToken cancellationToken)
+    {
         var query = new OrchestrationQuery
         {
-            InstanceIdPrefix = filter.Model is null ? IncidentIds.Prefix : IncidentIds.PrefixFor(filter.Model),
-            Statuses = filter.ActiveOnly ? Instances.Active : null,
+            InstanceIdPrefix = model is null ? IncidentIds.Prefix : IncidentIds.PrefixFor(model),
+            Statuses = activeOnly ? Instances.Active : null,
             FetchInputsAndOutputs = true,
             PageSize = 100,
         };
@@ -98,7 +108,7 @@ public static class IncidentsApi
             }
         }
 
-        return TypedResults.Json(incidents.OrderByDescending(i => i.OpenedAt).ThenBy(i => i.Id, StringComparer.Ordinal).Take(filter.Top).ToArray(), ApiJson.Options);
+        return [.. incidents.OrderByDescending(i => i.OpenedAt).ThenBy(i => i.Id, StringComparer.Ordinal)];
     }
 
     public static async Task<IResult> GetAsync(HttpRequest request, DurableTaskClient client, string id)

@@ -93,6 +93,15 @@ public sealed class AzureTableReleaseLedger : IReleaseLedger
             return await TakeAsync(TableClient.CreateQueryFilter($"PartitionKey eq {StatusPartition(status)}"), top, cancellationToken).ConfigureAwait(false);
         }, cancellationToken);
 
+    public Task<IReadOnlyList<ReleaseLedgerEntry>> ListEndedAsync(string status, DateTimeOffset endedFrom, DateTimeOffset endedBefore, int top, CancellationToken cancellationToken) =>
+        StorageFailures.ClassifyAsync("release ledger", $"list the releases that ended {status} from {endedFrom:O} to {endedBefore:O}", async () =>
+        {
+            ArgumentException.ThrowIfNullOrWhiteSpace(status);
+            await EnsureCreatedAsync(cancellationToken).ConfigureAwait(false);
+            return await TakeAsync(
+                TableClient.CreateQueryFilter($"PartitionKey eq {StatusPartition(status)} and EndedAt ge {endedFrom} and EndedAt lt {endedBefore}"), top, cancellationToken).ConfigureAwait(false);
+        }, cancellationToken);
+
     public Task<ReleaseLedgerEntry?> FindRunAsync(string releaseId, string runId, CancellationToken cancellationToken)
     {
         TableKeys.ThrowIfNotRunId(runId);

@@ -66,6 +66,9 @@ public interface IReleaseLedger
     /// <summary>Releases with one status (<see cref="ReleaseLedgerStatus.InFlight"/> or an outcome), newest first, across models.</summary>
     Task<IReadOnlyList<ReleaseLedgerEntry>> ListByStatusAsync(string status, int top, CancellationToken cancellationToken);
 
+    /// <summary>Releases that ended with <paramref name="status"/> at or after <paramref name="endedFrom"/> and before <paramref name="endedBefore"/>, newest request first.</summary>
+    Task<IReadOnlyList<ReleaseLedgerEntry>> ListEndedAsync(string status, DateTimeOffset endedFrom, DateTimeOffset endedBefore, int top, CancellationToken cancellationToken);
+
     /// <summary>The ledger's entry of one run of a release, if it has one.</summary>
     Task<ReleaseLedgerEntry?> FindRunAsync(string releaseId, string runId, CancellationToken cancellationToken);
 }

@@ -123,6 +123,25 @@ public sealed class AzureTableReleaseLedgerTests(AzuriteFixture azurite) : IAsyn
     }
 
     [Fact]
+    public async Task ListEndedAsync_Period_ListsOnlyReleasesThatEndedInItWithThatOutcome()
+    {
+        await Ledger.ClaimAsync(Claim(2, "run-2", Noon), CancellationToken.None);
+        await Ledger.EndAsync(Ending(2, "run-2", Noon, "Promoted", Noon.AddHours(1)), CancellationToken.None);
+        await Ledger.ClaimAsync(Claim(3, "run-3", Noon.AddDays(1)), CancellationToken.None);
+        await Ledger.EndAsync(Ending(3, "run-3", Noon.AddDays(1), "Promoted", Noon.AddDays(10)), CancellationToken.None);
+        await Ledger.ClaimAsync(Claim(4, "run-4", Noon.AddDays(11)), CancellationToken.None);
+        await Ledger.EndAsync(Ending(4, "run-4", Noon.AddDays(11), "RolledBack", Noon.AddDays(11).AddHours(1)), CancellationToken.None);
+
+        var promoted = await Ledger.ListEndedAsync("Promoted", Noon, Noon.AddDays(5), 10, CancellationToken.None);
+        var rolledBack = await Ledger.ListEndedAsync("RolledBack", Noon, Noon.AddDays(30), 10, CancellationToken.None);
+        var edge = await Ledger.ListEndedAsync("Promoted", Noon.AddHours(1), Noon.AddDays(10), 10, CancellationToken.None);
+
+        Assert.Equal(["run-2"], promoted.Select(e => e.RunId));
+        Assert.Equal(["run-4"], rolledBack.Select(e => e.RunId));
+        Assert.Equal(["run-2"], edge.Select(e => e.RunId));
+    }
+
+    [Fact]
     public async Task EndAsync_Repeated_TheFirstEndingStands()
     {
         await Ledger.ClaimAsync(Claim(2, "run-2", Noon), CancellationToken.None);

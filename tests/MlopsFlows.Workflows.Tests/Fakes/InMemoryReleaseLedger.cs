@@ -89,6 +89,15 @@ public sealed class InMemoryReleaseLedger : IReleaseLedger
         }
     }
 
+    public Task<IReadOnlyList<ReleaseLedgerEntry>> ListEndedAsync(string status, DateTimeOffset endedFrom, DateTimeOffset endedBefore, int top, CancellationToken cancellationToken)
+    {
+        lock (gate)
+        {
+            return Task.FromResult<IReadOnlyList<ReleaseLedgerEntry>>(
+                runs.Values.Where(r => r.Status == status && r.EndedAt >= endedFrom && r.EndedAt < endedBefore).OrderByDescending(r => r.RequestedAt).Take(top).ToList());
+        }
+    }
+
     public Task<ReleaseLedgerEntry?> FindRunAsync(string releaseId, string runId, CancellationToken cancellationToken)
     {
         lock (gate)
