@@ -12,7 +12,10 @@ return verb switch
 {
     "serve" => await ServeCommand.RunAsync(rest, stop.Token),
     "demo" => await DemoCommand.RunAsync(rest, stop.Token),
+    "verify" when rest.Any(a => a == "--packet" || a.StartsWith("--packet=", StringComparison.Ordinal)) => AuditCommands.VerifyPacket(rest),
     "verify" => await VerifyCommand.RunAsync(rest, stop.Token),
+    "packet" => await AuditCommands.PacketAsync(rest, stop.Token),
+    "review" => await AuditCommands.ReviewAsync(rest, stop.Token),
     "policy" => PolicyCommand.Run(rest),
     "incidents" => await IncidentsCommand.RunAsync(rest, stop.Token),
     "monitors" => await MonitorsCommand.RunAsync(rest, stop.Token),

@@ -16,6 +16,10 @@ internal static class HelpCommand
           mlopsflows verify <release-id> [--storage <connection string>]
               Re-reads every evidence record of a release (each run's chain) and names the first one whose hash
               or link does not match. Exit code 0 when every chain is intact.
+          mlopsflows verify --packet <file> [--key <trusted public key PEM file or SHA-256 fingerprint>]
+              Checks an audit packet offline, with nothing but the file: the signature over its manifest (and, with
+              --key, that the trusted key made it), the manifest against its published schema, every record's hash
+              and link, and that each section follows from the records. Names the first broken record.
 
         Operating a running host (over its HTTP API: --api <url>, default MlopsFlows:Cli:Api or http://127.0.0.1:7071;
         who is acting: --by <who>, default MlopsFlows:Cli:By; signed in with --token <Entra token for the API>, default
@@ -39,6 +43,14 @@ internal static class HelpCommand
               One monitor: its rules, the last check and its result, the next check, open incidents.
           mlopsflows monitors stop <model> <environment> --reason <text>
               Stop watching a retired model; the monitor records who and why.
+
+          mlopsflows packet <release-id> [--run <run-id>] [--out <folder>]
+              Downloads the signed audit packet of a release (its latest run unless --run): a zip with the manifest,
+              every evidence record, the HTML document and the PDF where the host renders one; writes the HTML and
+              PDF beside it and verifies the packet at once.
+          mlopsflows review --from <date> --to <date> [--pdf] [--out <folder>]
+              Model-risk review export: the packet of every release that ended in [from, to), the incidents opened
+              then, and a signed index (index.json, index.html); each packet is verified as it arrives.
 
           mlopsflows policy check [folder]
               Validates policy files as the hosts do at start-up (schema, then the rules the schema cannot say) and

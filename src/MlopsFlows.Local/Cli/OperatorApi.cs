@@ -8,6 +8,9 @@ namespace MlopsFlows.Local.Cli;
 internal sealed record ApiResult<T>(T? Value, string? Error)
     where T : class;
 
+/// <summary>A file downloaded from the API.</summary>
+internal sealed record DownloadedFile(string FileName, byte[] Content);
+
 /// <summary>
 /// A running host's HTTP API, as the operator verbs call it: <c>--api</c>, else <c>MlopsFlows:Cli:Api</c>, else the
 /// local host on 127.0.0.1 at <c>MlopsFlows:Local:ApiPort</c> (7071). Every call carries an API token: <c>--token</c>
@@ -27,7 +30,8 @@ internal sealed class OperatorApi : IDisposable
 
     private OperatorApi(Uri baseAddress, string? token, string signInAs)
     {
-        http = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        // Each call sets its own deadline: a quick one for commands, a long one for packet and review downloads.
+        http = new HttpClient { BaseAddress = baseAddress, Timeout = Timeout.InfiniteTimeSpan };
         this.token = token;
         this.signInAs = signInAs;
     }
@@ -49,13 +53,32 @@ internal sealed class OperatorApi : IDisposable
         return (new OperatorApi(uri, string.IsNullOrWhiteSpace(token) ? null : token.Trim(), by), null);
     }
 
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(30);
+
+    /// <summary>Packets render a PDF; a review export issues a packet per release of the period.</summary>
+    public static readonly TimeSpan DownloadTimeout = TimeSpan.FromMinutes(15);
+
     public Task<ApiResult<T>> GetAsync<T>(string path, CancellationToken cancellationToken)
         where T : class =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Get, path), cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Get, path), ReadJsonAsync<T>, CallTimeout, cancellationToken);
 
     public Task<ApiResult<T>> PostAsync<T>(string path, object body, CancellationToken cancellationToken)
         where T : class =>
-        SendAsync<T>(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) }, cancellationToken);
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, path) { Content = JsonContent.Create(body, options: ApiJson.Options) }, ReadJsonAsync<T>, CallTimeout, cancellationToken);
+
+    /// <summary>A file the API answers with (a packet, a review export): its bytes and the name the API gave it.</summary>
+    public Task<ApiResult<DownloadedFile>> DownloadAsync(string path, CancellationToken cancellationToken) =>
+        SendAsync(
+            new HttpRequestMessage(HttpMethod.Get, path),
+            async (response, token) => new DownloadedFile(
+                response.Content.Headers.ContentDisposition?.FileNameStar ?? response.Content.Headers.ContentDisposition?.FileName?.Trim('"') ?? "download.zip",
+                await response.Content.ReadAsByteArrayAsync(token)),
+            DownloadTimeout,
+            cancellationToken);
+
+    private static Task<T?> ReadJsonAsync<T>(HttpResponseMessage response, CancellationToken cancellationToken)
+        where T : class =>
+        response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken);
 
     public void Dispose() => http.Dispose();
 
@@ -76,21 +99,24 @@ internal sealed class OperatorApi : IDisposable
     /// <summary>A path segment as sent: ids hold colons, which must not read as a scheme.</summary>
     public static string Segment(string value) => Uri.EscapeDataString(value);
 
-    private async Task<ApiResult<T>> SendAsync<T>(HttpRequestMessage request, CancellationToken cancellationToken)
+    private async Task<ApiResult<T>> SendAsync<T>(
+        HttpRequestMessage request, Func<HttpResponseMessage, CancellationToken, Task<T?>> read, TimeSpan timeout, CancellationToken cancellationToken)
         where T : class
     {
         using (request)
+        using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
         {
+            deadline.CancelAfter(timeout);
             HttpResponseMessage response;
             try
             {
-                token ??= await DevelopmentSignInAsync(cancellationToken);
+                token ??= await DevelopmentSignInAsync(deadline.Token);
                 if (token is not null)
                 {
                     request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
                 }
 
-                response = await http.SendAsync(request, cancellationToken);
+                response = await http.SendAsync(request, deadline.Token);
             }
             catch (HttpRequestException unreachable)
             {
@@ -98,14 +124,14 @@ internal sealed class OperatorApi : IDisposable
             }
             catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
             {
-                return new ApiResult<T>(null, $"the API at {BaseAddress} did not answer within {http.Timeout.TotalSeconds:0} s");
+                return new ApiResult<T>(null, $"the API at {BaseAddress} did not answer within {timeout.TotalSeconds:0} s");
             }
 
             using (response)
             {
                 if (response.IsSuccessStatusCode)
                 {
-                    var value = await response.Content.ReadFromJsonAsync<T>(ApiJson.Options, cancellationToken);
+                    var value = await read(response, deadline.Token);
                     return value is null ? new ApiResult<T>(null, $"{(int)response.StatusCode}: the API answered without a body") : new ApiResult<T>(value, null);
                 }
 
