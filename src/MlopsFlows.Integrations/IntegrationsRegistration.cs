@@ -7,6 +7,7 @@ using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
+using MlopsFlows.Integrations.Audit;
 using MlopsFlows.Integrations.Databricks;
 using MlopsFlows.Integrations.Datasets;
 using MlopsFlows.Integrations.Email;
@@ -21,7 +22,10 @@ namespace MlopsFlows.Integrations;
 /// <summary>The table of contents of the adapters: every port implementation, its options and its HTTP client.</summary>
 public static class IntegrationsRegistration
 {
-    /// <summary>Everything: Databricks, evidence storage, evaluation data, the approver directory and the approval notifier.</summary>
+    /// <summary>
+    /// Everything: Databricks, evidence storage, evaluation data, the approver directory, the approval notifier, the
+    /// monitoring adapters and the audit packet's PDF renderer.
+    /// </summary>
     public static IServiceCollection AddMlopsFlowsIntegrations(this IServiceCollection services, IConfiguration configuration)
     {
         return services
@@ -32,7 +36,8 @@ public static class IntegrationsRegistration
             .AddGraphApproverDirectory(configuration)
             .AddIdentity(configuration)
             .AddApprovalNotifier(configuration)
-            .AddMonitoringIntegrations(configuration);
+            .AddMonitoringIntegrations(configuration)
+            .AddAuditPackets(configuration);
     }
 
     /// <summary>

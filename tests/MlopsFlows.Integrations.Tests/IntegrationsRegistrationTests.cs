@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Integrations.Approvals;
+using MlopsFlows.Integrations.Audit;
 using MlopsFlows.Integrations.Databricks;
 using MlopsFlows.Integrations.Datasets;
 using MlopsFlows.Integrations.Storage;
@@ -34,6 +35,27 @@ public sealed class IntegrationsRegistrationTests
         Assert.IsType<CompositeApprovalNotifier>(services.GetRequiredService<IApprovalNotifier>());
         Assert.Same(services.GetRequiredService<IEvidenceStore>(), services.GetRequiredService<IEvidenceStore>());
         Assert.NotNull(services.GetRequiredService<EvidenceVerifier>());
+        Assert.IsType<ChromiumPdfRenderer>(services.GetRequiredService<IPacketPdfRenderer>());
+    }
+
+    [Theory]
+    [InlineData("00:00:00")]
+    [InlineData("01:00:00")]
+    public void AddMlopsFlowsIntegrations_PdfTimeoutOutOfRange_FailsAtStart(string timeout)
+    {
+        using var services = Build(new Dictionary<string, string?>(Valid) { ["MlopsFlows:Packets:PdfTimeout"] = timeout });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IStartupValidator>().Validate());
+
+        Assert.Contains("PdfTimeout", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void PacketOptions_Defaults_AreTheDocumentedOnes()
+    {
+        var options = new PacketOptions();
+
+        Assert.Equal((null, TimeSpan.FromSeconds(60)), (options.ChromiumPath, options.PdfTimeout));
     }
 
     [Fact]
