@@ -7,6 +7,7 @@ using Microsoft.DurableTask.Worker.Hosting;
 using Microsoft.Extensions.Options;
 using MlopsFlows.Api;
 using MlopsFlows.Api.Approvals;
+using MlopsFlows.Api.Audit;
 using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.Api.Webhooks;
@@ -99,6 +100,14 @@ public sealed class LocalHost : IAsyncDisposable
 
     /// <param name="moreTasks">Extra orchestrators and activities (benchmark baselines) on the same worker.</param>
     /// <param name="moreServices">Extra or replacing service registrations, applied last.</param>
+    /// <summary>Where the local packet signing key lives: <c>keys/packet-signing.pem</c> beside the Azurite data folder.</summary>
+    public static string LocalSigningKeyPath(LocalHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var data = Path.GetDirectoryName(Path.GetFullPath(options.AzuriteDataFolder)) ?? Path.GetFullPath(".mlopsflows");
+        return Path.Combine(data, "keys", "packet-signing.pem");
+    }
+
     public static async Task<LocalHost> StartAsync(
         IConfiguration configuration,
         Action<DurableTaskRegistry>? moreTasks,
@@ -125,6 +134,14 @@ public sealed class LocalHost : IAsyncDisposable
             if (string.IsNullOrWhiteSpace(configuration["MlopsFlows:Evidence:ConnectionString"]))
             {
                 settings["MlopsFlows:Evidence:ConnectionString"] = storage.ConnectionString;
+            }
+
+            // Packets are signed locally with a key of the machine's own, made on first use beside the Azurite data.
+            if (string.IsNullOrWhiteSpace(configuration["MlopsFlows:Packets:Signing:KeyVaultKeyId"])
+                && string.IsNullOrWhiteSpace(configuration["MlopsFlows:Packets:Signing:LocalKeyPath"]))
+            {
+                settings["MlopsFlows:Packets:Signing:LocalKeyPath"] = LocalSigningKeyPath(options);
+                settings["MlopsFlows:Packets:Signing:CreateLocalKey"] = "true";
             }
 
             if (options.Simulator)
@@ -174,6 +191,7 @@ public sealed class LocalHost : IAsyncDisposable
             app.MapApprovalsApi();
             app.MapDatabricksWebhook();
             app.MapIncidentsApi();
+            app.MapAuditApi();
             if (microsoft365 is not null)
             {
                 app.MapDevelopmentSignIn(microsoft365);
