@@ -103,8 +103,10 @@ public static class AuditManifestBuilder
         if (source.Ledger is { } ledger)
         {
             var ended = ledger.Status != "InFlight";
+            // A run closed without being claimed (its workflow started directly) has no requester in the ledger.
+            var requestedBy = string.IsNullOrEmpty(ledger.RequestedBy) ? policyRecord?.Data.Text("requestedBy") : ledger.RequestedBy;
             return new ReleaseSection(
-                source.ReleaseId, source.RunId, ledger.Model, ledger.Version, ledger.Environment, ledger.RequestedBy, ledger.RequestedAt,
+                source.ReleaseId, source.RunId, ledger.Model, ledger.Version, ledger.Environment, requestedBy, ledger.RequestedAt,
                 ended ? ledger.Status : outcome?.Data.Text("stage") ?? ledger.Status,
                 ledger.Reason ?? outcome?.Summary,
                 ledger.EndedAt ?? outcome?.RecordedAt);
