@@ -164,7 +164,7 @@ public sealed class ModelRiskReview(IReleaseLedger ledger, AuditPackets packets,
             .Append("<h2>Releases</h2><table><thead><tr><th>Ended</th><th>Model</th><th>Version</th><th>Env</th><th>Tier</th><th>Outcome</th><th>Approvers</th><th>Decided by</th><th>Records</th><th>Packet</th><th>Verified</th></tr></thead><tbody>");
         foreach (var r in index.Releases)
         {
-            html.Append("<tr><td>").Append(E(T(r.EndedAt))).Append("</td><td>").Append(E(r.Model)).Append("</td><td>").Append(r.Version)
+            html.Append("<tr id=\"").Append(E(r.ReleaseId)).Append("\"><td>").Append(E(T(r.EndedAt))).Append("</td><td>").Append(E(r.Model)).Append("</td><td>").Append(r.Version)
                 .Append("</td><td>").Append(E(r.Environment)).Append("</td><td>").Append(E(r.RiskTier)).Append("</td><td>").Append(E(r.Outcome))
                 .Append("</td><td>").Append(E(string.Join(", ", r.Approvers))).Append("</td><td>").Append(E(r.DecidedBy)).Append("</td><td>").Append(r.EvidenceRecords)
                 .Append("</td><td><a href=\"").Append(E(r.Packet)).Append("\">").Append(E(r.Packet)).Append("</a></td><td class=\"").Append(r.Verified ? "ok\">yes" : "bad\">no: " + E(string.Join("; ", r.VerificationProblems)))
