@@ -44,8 +44,8 @@ public sealed class ReleasesApiTests(LocalHostFixture fixture)
             [ReleaseStage.Gating, ReleaseStage.AwaitingApproval, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Deploying, ReleaseStage.Watching, ReleaseStage.Promoting, ReleaseStage.Promoted],
             done.Progress!.History.Select(h => h.Stage));
         Assert.Equal(done.Outcome.EvidenceCount, done.Evidence.Count);
-        Assert.Equal(["policy", "gate", "gate", "gate", "notification", "vote", "approval"], done.Evidence.Take(7).Select(e => e.Step));
-        Assert.Equal(LocalHostFixture.Approver, done.Evidence[5].Actor);
+        Assert.Equal(["policy", "lineage", "gate", "gate", "gate", "notification", "vote", "approval"], done.Evidence.Take(8).Select(e => e.Step));
+        Assert.Equal(LocalHostFixture.Approver, done.Evidence[6].Actor);
         Assert.Equal(["promote", "monitor", "outcome"], done.Evidence.TakeLast(3).Select(e => e.Step));
         Assert.Equal(Enumerable.Range(1, done.Evidence.Count), done.Evidence.Select(e => e.Sequence));
 

@@ -32,6 +32,7 @@ internal sealed record ModelVersionInfo(
     string RunId,
     string Status,
     string Source,
+    string StorageLocation,
     IReadOnlyList<ModelAlias> Aliases,
     long CreatedAt,
     string CreatedBy);
@@ -89,7 +90,7 @@ internal sealed record SetAliasRequest(int? VersionNum);
 
 internal sealed record GetRunResponse(RunBody Run);
 
-internal sealed record RunBody(RunInfo Info, RunData Data);
+internal sealed record RunBody(RunInfo Info, RunData Data, RunInputs Inputs);
 
 internal sealed record RunInfo(
     string RunId,
@@ -109,6 +110,24 @@ internal sealed record RunMetric(string Key, double Value, long Timestamp, long 
 internal sealed record RunParam(string Key, string Value);
 
 internal sealed record RunTag(string Key, string Value);
+
+/// <summary><c>run.inputs</c>: the datasets the run logged with <c>mlflow.log_input</c>.</summary>
+internal sealed record RunInputs(IReadOnlyList<DatasetInput> DatasetInputs);
+
+internal sealed record DatasetInput(IReadOnlyList<KeyValueTag> Tags, DatasetBody Dataset);
+
+/// <summary>An MLflow dataset: <see cref="Source"/>, <see cref="Schema"/> and <see cref="Profile"/> are JSON text, as MLflow stores them.</summary>
+internal sealed record DatasetBody(string Name, string Digest, string SourceType, string Source, string Schema, string Profile);
+
+/// <summary>What MLflow's Delta dataset source writes into <see cref="DatasetBody.Source"/>.</summary>
+internal sealed record DeltaDatasetSource(string DeltaTableName, long DeltaTableVersion, bool IsDatabricksUcTable, string DeltaTableId);
+
+/// <summary>An MLflow column-spec schema (<c>{"mlflow_colspec":[…]}</c>).</summary>
+internal sealed record ColumnSpecSchema(IReadOnlyList<ColumnSpec> MlflowColspec);
+
+internal sealed record ColumnSpec(string Type, string Name, bool Required);
+
+internal sealed record DatasetProfile(long NumRows, long NumElements);
 
 internal sealed record ServingEndpointDetailed(
     string Name,
@@ -152,9 +171,10 @@ internal sealed record ServedEntityInput(string? Name, string? EntityName, strin
 // Control routes (/sim/*).
 
 /// <summary>
-/// Seeds a model version. <c>metrics</c>, <c>params</c>, <c>tags</c> (the version's), <c>createdBy</c> and <c>artifacts</c>
-/// (file paths the run logged) replace the version's, defaults when left out; <c>modelTags</c> and <c>owner</c> set the
-/// registered model's and are left as they are when left out.
+/// Seeds a model version. <c>metrics</c>, <c>params</c>, <c>tags</c> (the version's, over its lineage tags),
+/// <c>createdBy</c>, <c>artifacts</c> (file paths the run logged), <c>runTags</c> and <c>features</c> (the training
+/// data's columns) replace the version's, defaults when left out; <c>modelTags</c> and <c>owner</c> set the registered
+/// model's and are left as they are when left out.
 /// </summary>
 internal sealed record SeedModelVersionRequest(
     string? Name,
@@ -165,7 +185,9 @@ internal sealed record SeedModelVersionRequest(
     string? CreatedBy = null,
     List<string>? Artifacts = null,
     Dictionary<string, string>? ModelTags = null,
-    string? Owner = null);
+    string? Owner = null,
+    Dictionary<string, string>? RunTags = null,
+    List<string>? Features = null);
 
 internal sealed record SeededModelVersion(string Name, int Version, string RunId);
 
@@ -187,12 +209,17 @@ internal sealed record RegressionState(string Endpoint, int Version, double Adde
 // The simulator's own records.
 
 /// <summary>What a version is registered with; null members take the simulator's defaults.</summary>
+/// <param name="Tags">The version's own tags, laid over the lineage tags the simulator gives every version.</param>
+/// <param name="RunTags">The training run's tags (git commit, repository, source, runtime, <c>environment.*</c>).</param>
+/// <param name="Features">The model's input features: the training data's columns besides the target.</param>
 internal sealed record VersionSeed(
     IReadOnlyDictionary<string, double>? Metrics = null,
     IReadOnlyDictionary<string, string>? Parameters = null,
     IReadOnlyDictionary<string, string>? Tags = null,
     string? CreatedBy = null,
-    IReadOnlyList<string>? Artifacts = null)
+    IReadOnlyList<string>? Artifacts = null,
+    IReadOnlyDictionary<string, string>? RunTags = null,
+    IReadOnlyList<string>? Features = null)
 {
     public static VersionSeed Default { get; } = new();
 }

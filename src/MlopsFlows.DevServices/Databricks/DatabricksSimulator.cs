@@ -91,13 +91,18 @@ public sealed class DatabricksSimulator : IAsyncDisposable
 
     /// <summary>
     /// Registers a Unity Catalog model version and its MLflow training run. Registering it again replaces all of these;
-    /// left out, each takes its default: metrics auc 0.82, log_loss 0.41, accuracy 0.9; no tags; created by
-    /// <c>simulator@localhost</c>; artifacts an MLflow model folder (<c>model/MLmodel</c>, <c>model/model.pkl</c>, …).
-    /// Returns the run id.
+    /// left out, each takes its default: metrics auc 0.82, log_loss 0.41, accuracy 0.9; created by
+    /// <c>simulator@localhost</c>; artifacts an MLflow model folder (<c>model/MLmodel</c>, <c>model/model.pkl</c>, …);
+    /// run tags of a training job from git on a Databricks ML runtime (<c>mlflow.source.git.commit</c>, …); features of
+    /// a credit model. Every version carries lineage: <c>source</c> and <c>storage_location</c>, the run's logged
+    /// training and evaluation Delta tables (<c>inputs.dataset_inputs</c>), and the version tags a release job sets
+    /// (<c>artifact_sha256</c>, <c>features</c>, <c>target</c>, <c>environment.requirements</c>). Returns the run id.
     /// </summary>
-    /// <param name="tags">The version's tags (e.g. <c>model_card.intended_use</c>).</param>
+    /// <param name="tags">The version's tags (e.g. <c>model_card.intended_use</c>), laid over its lineage tags.</param>
     /// <param name="createdBy">Who registered the version (<c>created_by</c>).</param>
     /// <param name="artifacts">File paths the run logged, relative to its artifact root; folders follow from them.</param>
+    /// <param name="runTags">The training run's tags, instead of the default ones.</param>
+    /// <param name="features">The model's features: the columns of its training data besides the target.</param>
     public string AddModelVersion(
         string model,
         int version,
@@ -105,11 +110,13 @@ public sealed class DatabricksSimulator : IAsyncDisposable
         IReadOnlyDictionary<string, string>? parameters = null,
         IReadOnlyDictionary<string, string>? tags = null,
         string? createdBy = null,
-        IReadOnlyList<string>? artifacts = null)
+        IReadOnlyList<string>? artifacts = null,
+        IReadOnlyDictionary<string, string>? runTags = null,
+        IReadOnlyList<string>? features = null)
     {
         ThrowIfProblem(SimulatedWorkspace.ProblemWithModelName(model), nameof(model));
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(version);
-        return workspace.AddModelVersion(model, version, new VersionSeed(metrics, parameters, tags, createdBy, artifacts));
+        return workspace.AddModelVersion(model, version, new VersionSeed(metrics, parameters, tags, createdBy, artifacts, runTags, features));
     }
 
     /// <summary>

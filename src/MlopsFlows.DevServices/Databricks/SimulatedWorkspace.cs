@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 
 namespace MlopsFlows.DevServices.Databricks;
 
@@ -27,6 +28,16 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
     /// <summary>What a training run logs by default: an MLflow model folder.</summary>
     private static readonly IReadOnlyList<string> DefaultArtifacts =
         ["model/MLmodel", "model/conda.yaml", "model/model.pkl", "model/python_env.yaml", "model/requirements.txt"];
+
+    /// <summary>The input features of a default training run: a consumer credit model's.</summary>
+    private static readonly IReadOnlyList<string> DefaultFeatures =
+        ["income", "debt_to_income", "credit_utilisation", "months_employed", "delinquencies_2y"];
+
+    /// <summary>The column every simulated training set carries besides the features: what the model predicts.</summary>
+    private const string TargetColumn = "defaulted_12m";
+
+    /// <summary>The ML runtime of the example job's cluster (examples/databricks-release-job/databricks.yml).</summary>
+    private const string DatabricksRuntime = "16.4.x-cpu-ml-scala2.12";
 
     private readonly Lock gate = new();
     private readonly Dictionary<string, RegisteredModel> models = new(StringComparer.OrdinalIgnoreCase);
@@ -440,6 +451,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         var model = ModelNamed(fullName);
         var now = Now;
         var runId = Digest(string.Create(CultureInfo.InvariantCulture, $"run/{model.FullName.ToUpperInvariant()}/{version}"));
+        var features = seed.Features ?? DefaultFeatures;
         var experimentId = (BitConverter.ToUInt64(SHA256.HashData(Encoding.UTF8.GetBytes(model.FullName.ToUpperInvariant()))) % 1_000_000_000_000_000UL)
             .ToString(CultureInfo.InvariantCulture);
         runs[runId] = new TrainingRun(
@@ -450,7 +462,16 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             now.AddMinutes(-5),
             new Dictionary<string, double>(seed.Metrics ?? DefaultMetrics, StringComparer.Ordinal),
             new Dictionary<string, string>(seed.Parameters ?? DefaultParams, StringComparer.Ordinal),
-            [.. (seed.Artifacts ?? DefaultArtifacts).Select(a => a.Trim('/')).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal)]);
+            [.. (seed.Artifacts ?? DefaultArtifacts).Select(a => a.Trim('/')).Where(a => a.Length > 0).Distinct(StringComparer.Ordinal)],
+            new Dictionary<string, string>(seed.RunTags ?? DefaultRunTags(model.FullName, version), StringComparer.Ordinal),
+            DatasetsOf(model.FullName, version, features));
+        var tags = LineageTags(runs[runId], features);
+        // Seeded tags win, so a test can set any lineage tag to what it proves.
+        foreach (var (key, value) in seed.Tags ?? new Dictionary<string, string>())
+        {
+            tags[key] = value;
+        }
+
         var registered = new ModelVersion(
             model.FullName,
             version,
@@ -458,10 +479,79 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             experimentId,
             model.Versions.GetValueOrDefault(version)?.CreatedAt ?? now,
             seed.CreatedBy ?? Creator,
-            new Dictionary<string, string>(seed.Tags ?? new Dictionary<string, string>(), StringComparer.Ordinal));
+            tags);
         model.Versions[version] = registered;
         return registered;
     }
+
+    /// <summary>
+    /// What a training job from a git checkout on a Databricks ML runtime leaves on its run: MLflow's source tags, the
+    /// runtime and the Python version.
+    /// </summary>
+    private static Dictionary<string, string> DefaultRunTags(string fullName, int version)
+    {
+        var parts = fullName.Split('.');
+        var repository = $"{parts[1]}-models";
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["mlflow.source.git.commit"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(string.Create(CultureInfo.InvariantCulture, $"commit/{fullName.ToUpperInvariant()}/{version}"))))[..40],
+            ["mlflow.source.git.repoURL"] = $"https://github.com/contoso/{repository}",
+            ["mlflow.source.name"] = $"/Workspace/Repos/ml/{repository}/train_{parts[2]}",
+            ["mlflow.databricks.runtime"] = DatabricksRuntime,
+            ["environment.python"] = "3.12.3",
+        };
+    }
+
+    /// <summary>
+    /// The tags a release job puts on every version it registers: the artefacts' hash (a stable stand-in, since the
+    /// simulator holds no file contents: the hash of the run id and the artefact paths and sizes), the features, the
+    /// target column and the pinned requirements.
+    /// </summary>
+    private static Dictionary<string, string> LineageTags(TrainingRun run, IReadOnlyList<string> features)
+    {
+        var manifest = string.Join('\n', run.Artifacts.Order(StringComparer.Ordinal).Select(a => string.Create(CultureInfo.InvariantCulture, $"{a} {FileSizeOf(a)}")));
+        return new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["artifact_sha256"] = Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes($"{run.RunId}\n{manifest}"))),
+            ["features"] = string.Join(',', features),
+            ["target"] = TargetColumn,
+            ["environment.requirements"] = "lightgbm==4.5.0, mlflow==2.19.0, pandas==2.2.3, scikit-learn==1.5.2",
+        };
+    }
+
+    /// <summary>
+    /// The Delta tables a run trains and evaluates on, as <c>mlflow.log_input</c> records them: the training table at a
+    /// version that moves with the model version, the hold-out table at a fixed one, both with the features and target.
+    /// </summary>
+    private static List<DatasetInput> DatasetsOf(string fullName, int version, IReadOnlyList<string> features)
+    {
+        ColumnSpecSchema columns = new([.. features.Select(f => new ColumnSpec("double", f, Required: true)), new ColumnSpec("long", TargetColumn, Required: true)]);
+        var schema = JsonSerializer.Serialize(columns, ApiJson.Databricks);
+        return
+        [
+            Dataset("training", $"{fullName}_training", 40 + version, rows: 184_213),
+            Dataset("evaluation", $"{fullName}_holdout", 17, rows: 46_052),
+        ];
+
+        DatasetInput Dataset(string context, string table, long tableVersion, long rows) => new(
+            [new KeyValueTag("mlflow.data.context", context)],
+            new DatasetBody(
+                table[(table.LastIndexOf('.') + 1)..],
+                Digest(string.Create(CultureInfo.InvariantCulture, $"dataset/{table.ToUpperInvariant()}/{tableVersion}"))[..8],
+                "delta",
+                JsonSerializer.Serialize(new DeltaDatasetSource(table, tableVersion, IsDatabricksUcTable: true, Uuid($"table/{table.ToUpperInvariant()}")), ApiJson.Databricks),
+                schema,
+                JsonSerializer.Serialize(new DatasetProfile(rows, rows * columns.MlflowColspec.Count), ApiJson.Databricks)));
+    }
+
+    /// <summary>Where Unity Catalog keeps a version's files: the metastore's storage, by model and version id.</summary>
+    private static string StorageLocationOf(ModelVersion version) =>
+        string.Create(
+            CultureInfo.InvariantCulture,
+            $"abfss://unity-catalog@contosometastore.dfs.core.windows.net/{Uuid("metastore")}/models/{Uuid($"model/{version.FullName.ToUpperInvariant()}")}/versions/{Uuid($"version/{version.FullName.ToUpperInvariant()}/{version.Version}")}");
+
+    /// <summary>A stable id in Unity Catalog's form (a UUID) for a label.</summary>
+    private static string Uuid(string label) => Guid.ParseExact(Digest(label), "N").ToString("D");
 
     private ModelVersionInfo Describe(ModelVersion version)
     {
@@ -475,6 +565,7 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
             RunId: version.RunId,
             Status: "READY",
             Source: SourceOf(version),
+            StorageLocation: StorageLocationOf(version),
             Aliases: [.. SortedAliases(model).Where(a => a.Value == version.Version).Select(a => new ModelAlias(a.Key, a.Value))],
             CreatedAt: Millis(version.CreatedAt),
             CreatedBy: version.CreatedBy);
@@ -524,7 +615,8 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         new RunData(
             [.. run.Metrics.OrderBy(m => m.Key, StringComparer.Ordinal).Select(m => new RunMetric(m.Key, m.Value, Millis(run.EndedAt), 0))],
             [.. run.Params.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => new RunParam(p.Key, p.Value))],
-            []));
+            [.. run.Tags.OrderBy(t => t.Key, StringComparer.Ordinal).Select(t => new RunTag(t.Key, t.Value))]),
+        new RunInputs(run.Datasets));
 
     private ServingEndpoint FindEndpoint(string name, string? modelIfCreated)
     {
@@ -765,7 +857,9 @@ internal sealed class SimulatedWorkspace(SimulatorOptions options)
         DateTimeOffset EndedAt,
         IReadOnlyDictionary<string, double> Metrics,
         IReadOnlyDictionary<string, string> Params,
-        IReadOnlyList<string> Artifacts);
+        IReadOnlyList<string> Artifacts,
+        IReadOnlyDictionary<string, string> Tags,
+        IReadOnlyList<DatasetInput> Datasets);
 
     private sealed record ServedEntity(string Name, string EntityName, int EntityVersion, string WorkloadSize, bool ScaleToZeroEnabled)
     {

@@ -138,7 +138,7 @@ internal static class SimulatorEndpoints
             var body = await ReadAsync<SeedModelVersionRequest>(request, ApiJson.Control).ConfigureAwait(false);
             Refuse(SimulatedWorkspace.ProblemWithModelName(body.Name));
             var version = PositiveVersion(body.Version, "version");
-            var runId = workspace.AddModelVersion(body.Name!, version, new VersionSeed(body.Metrics, body.Params, body.Tags, body.CreatedBy, body.Artifacts));
+            var runId = workspace.AddModelVersion(body.Name!, version, new VersionSeed(body.Metrics, body.Params, body.Tags, body.CreatedBy, body.Artifacts, body.RunTags, body.Features));
             if (body.ModelTags is not null || body.Owner is not null)
             {
                 workspace.SetRegisteredModel(body.Name!, body.Owner, body.ModelTags);

@@ -6,7 +6,7 @@ using MlopsFlows.Workflows.Ports;
 namespace MlopsFlows.Integrations.Databricks;
 
 /// <summary>
-/// Unity Catalog model registry: model versions (with their training run's metrics and artefacts from MLflow),
+/// Unity Catalog model registry: model versions (with their training run's metrics, artefacts and lineage from MLflow),
 /// registered models (owner, tags, aliases) and aliases.
 /// </summary>
 /// <remarks>
@@ -33,15 +33,16 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         IReadOnlyList<string> artefacts = [];
+        MlflowRun? run = null;
         if (runId is not null)
         {
-            var run = await http.GetJsonAsync<MlflowRunResponse>($"api/2.0/mlflow/runs/get?run_id={Uri.EscapeDataString(runId)}", cancellationToken).ConfigureAwait(false);
-            foreach (var metric in run.Run?.Data?.Metrics ?? [])
+            run = (await http.GetJsonAsync<MlflowRunResponse>($"api/2.0/mlflow/runs/get?run_id={Uri.EscapeDataString(runId)}", cancellationToken).ConfigureAwait(false)).Run;
+            foreach (var metric in run?.Data?.Metrics ?? [])
             {
                 metrics[metric.Key] = metric.Value;
             }
 
-            foreach (var parameter in run.Run?.Data?.Params ?? [])
+            foreach (var parameter in run?.Data?.Params ?? [])
             {
                 parameters[parameter.Key] = parameter.Value ?? string.Empty;
             }
@@ -49,14 +50,16 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
             artefacts = await ListArtefactsAsync(runId, cancellationToken).ConfigureAwait(false);
         }
 
+        var tags = MlflowTag.ToDictionary(tagged.ModelVersion?.Tags);
         var details = new ModelVersionDetails(model, version, runId, metrics)
         {
             CreatedBy = string.IsNullOrWhiteSpace(modelVersion.CreatedBy) ? null : modelVersion.CreatedBy,
-            Tags = ToDictionary(tagged.ModelVersion?.Tags),
+            Tags = tags,
             Params = parameters,
             Artefacts = artefacts,
+            Lineage = MlflowLineage.Read(modelVersion, tags, run),
         };
-        Log.ModelVersionRead(logger, model, version, runId, metrics.Count, details.Tags.Count, artefacts.Count);
+        Log.ModelVersionRead(logger, model, version, runId, metrics.Count, tags.Count, artefacts.Count, details.Lineage.Datasets.Count);
         return details;
     }
 
@@ -79,7 +82,7 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
         var details = new RegisteredModelDetails(
             model,
             string.IsNullOrWhiteSpace(registered.Owner) ? null : registered.Owner,
-            ToDictionary(tagged.RegisteredModel?.Tags),
+            MlflowTag.ToDictionary(tagged.RegisteredModel?.Tags),
             aliases);
         Log.RegisteredModelRead(logger, model, details.Owner, details.Tags.Count, aliases.Count);
         return details;
@@ -183,16 +186,5 @@ public sealed class DatabricksModelRegistry(HttpClient http, IOptions<Databricks
         }
 
         return files;
-    }
-
-    private static Dictionary<string, string> ToDictionary(IReadOnlyList<MlflowTag>? tags)
-    {
-        var result = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var tag in tags ?? [])
-        {
-            result[tag.Key] = tag.Value ?? string.Empty;
-        }
-
-        return result;
     }
 }

@@ -6,8 +6,8 @@ namespace MlopsFlows.Integrations.Databricks;
 // Event ids 2100-2199. Never log a token or a request's headers.
 internal static partial class Log
 {
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Read model {Model} version {Version} (run {RunId}, {MetricCount} metrics, {TagCount} tags, {ArtefactCount} artefacts)")]
-    public static partial void ModelVersionRead(ILogger logger, string model, int version, string? runId, int metricCount, int tagCount, int artefactCount);
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Debug, Message = "Read model {Model} version {Version} (run {RunId}, {MetricCount} metrics, {TagCount} tags, {ArtefactCount} artefacts, {DatasetCount} datasets)")]
+    public static partial void ModelVersionRead(ILogger logger, string model, int version, string? runId, int metricCount, int tagCount, int artefactCount, int datasetCount);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Alias {Alias} of model {Model} now points at version {Version}")]
     public static partial void AliasSet(ILogger logger, string model, string alias, int version);

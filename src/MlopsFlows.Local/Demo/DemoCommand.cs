@@ -58,7 +58,7 @@ internal static class DemoCommand
         using var workspace = new HttpClient { BaseAddress = new Uri(simulator.BaseUrl) };
         workspace.DefaultRequestHeaders.Authorization = new("Bearer", simulator.Token);
         await SeedWorkspaceAsync(workspace, stop);
-        DemoConsole.Say($"Workspace: {Model} v11 serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
+        DemoConsole.Say($"Workspace: {Model} v11 is the champion and serves 100% of {Endpoint}; v12 and v13 are registered candidates.");
 
         var verifier = host.App.Services.GetRequiredService<EvidenceVerifier>();
         var runner = new DemoRelease(api, new SimulatedApprovers(host, people), verifier);
@@ -90,6 +90,10 @@ internal static class DemoCommand
         await PostAsync(workspace, "/sim/models", Version(12, auc: 0.83, logLoss: 0.40), stop);
         await PostAsync(workspace, "/sim/models", Version(13, auc: 0.84, logLoss: 0.39), stop);
         await PostAsync(workspace, "/sim/endpoints", new { name = Endpoint, model = Model, version = 11 }, stop);
+
+        // The serving version is the champion, as a promotion would have left it: each release compares against it.
+        using var champion = await workspace.PutAsJsonAsync($"/api/2.1/unity-catalog/models/{Model}/aliases/champion", new { version_num = 11 }, stop);
+        champion.EnsureSuccessStatusCode();
     }
 
     /// <summary>A registered version as a training job leaves it: metrics, the model card as tags, its evaluation set, who built it.</summary>

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using MlopsFlows.Domain.Releases;
 
 namespace MlopsFlows.Workflows.Ports;
 
@@ -24,6 +25,15 @@ public sealed record ModelVersionDetails(
 
     /// <summary>Paths of the artefacts the training run logged (relative to the run's artefact root).</summary>
     public IReadOnlyList<string> Artefacts { get; init; } = [];
+
+    /// <summary>
+    /// Where the version came from: Unity Catalog's <c>source</c> and <c>storage_location</c>; the version tags
+    /// <c>artifact_sha256</c>, <c>features</c>, <c>target</c> and <c>environment.*</c>; the training run's tags
+    /// <c>mlflow.source.git.commit</c>, <c>mlflow.source.git.repoURL</c>, <c>mlflow.source.name</c>,
+    /// <c>mlflow.databricks.runtime</c> and <c>environment.*</c>; and its logged dataset inputs
+    /// (see <see cref="ModelLineage"/> for how each is read).
+    /// </summary>
+    public ModelLineage Lineage { get; init; } = ModelLineage.Empty;
 }
 
 /// <summary>A registered model: its inventory tags (the risk tier among them) and its aliases.</summary>

@@ -26,6 +26,18 @@ public static class ModelVersionTags
     public const string LabelColumn = "evaluation_label_column";
     public const string PredictionColumn = "evaluation_prediction_column";
 
+    /// <summary>SHA-256 of the model artefacts, set by the release job (Unity Catalog keeps no content hash).</summary>
+    public const string ArtefactSha256 = "artifact_sha256";
+
+    /// <summary>The model's input features, comma-separated; without it they come from the training dataset's schema.</summary>
+    public const string Features = "features";
+
+    /// <summary>The target column(s), comma-separated: left out when features are read from the training dataset's schema.</summary>
+    public const string Target = "target";
+
+    /// <summary>Prefix of the environment the run recorded, e.g. <c>environment.python</c> (also read from run tags).</summary>
+    public const string EnvironmentPrefix = "environment.";
+
     public static EvaluationSetRef? Evaluation(ModelVersionDetails version) => Ref(version, EvaluationSet, EvaluationSetVersion);
 
     public static EvaluationSetRef? Training(ModelVersionDetails version) => Ref(version, TrainingSet, TrainingSetVersion);

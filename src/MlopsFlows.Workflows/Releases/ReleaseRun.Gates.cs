@@ -6,7 +6,7 @@ using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Releases;
 
-/// <summary>Steps 1 and 2: the policy for the model's risk tier, then every evidence gate the tier requires.</summary>
+/// <summary>Steps 1 and 2: the policy for the model's risk tier, then the candidate's lineage and every evidence gate the tier requires.</summary>
 internal sealed partial class ReleaseRun
 {
     /// <summary>Reads the model inventory and resolves the tier (a request may raise it, never lower it) and so the policy.</summary>
@@ -57,7 +57,10 @@ internal sealed partial class ReleaseRun
         return new TierResult(policy is not null, policy is null ? $"policy: {reason}" : reason);
     }
 
-    /// <summary>Reads the candidate and the serving state, then runs every gate the tier requires, each its own evidence record.</summary>
+    /// <summary>
+    /// Reads the candidate and the serving state, records the candidate's lineage, then runs every gate the tier requires,
+    /// each its own evidence record.
+    /// </summary>
     public async Task<GatesResult> CheckEvidenceGatesAsync()
     {
         SetStatus(waitingFor: "evidence gates");
@@ -75,6 +78,7 @@ internal sealed partial class ReleaseRun
             return new GatesResult(false, $"evidence gates failed: {problem}", [problem]);
         }
 
+        await RecordLineageAsync(candidate);
         var gates = Policy.Gates;
         var query = new GateQuery(candidate, champion, gates);
         var reports = new List<GateReport>();
@@ -110,6 +114,33 @@ internal sealed partial class ReleaseRun
         return failed.Length == 0
             ? new GatesResult(true, $"all {reports.Count} evidence gates passed", summary)
             : new GatesResult(false, "evidence gates failed: " + string.Join("; ", failed.Select(r => $"{r.Gate}: {string.Join("; ", r.Reasons)}")), summary);
+    }
+
+    /// <summary>
+    /// One record of where the candidate came from and how it differs from the champion it would replace, shown to
+    /// approvers with the gates. A champion that cannot be read is noted with the reason: lineage informs, it never
+    /// stops a release.
+    /// </summary>
+    private async Task RecordLineageAsync(ModelVersionDetails candidateDetails)
+    {
+        SetStatus(waitingFor: "lineage");
+        ModelVersionDetails? championDetails = null;
+        string? championProblem = null;
+        if (champion is { } championVersion && championVersion != Key.Version)
+        {
+            try
+            {
+                championDetails = await context.CallActivityAsync<ModelVersionDetails>(nameof(ReadModelVersion), new ModelVersionQuery(Key.Model, championVersion), Retried);
+            }
+            catch (TaskFailedException failure)
+            {
+                championProblem = $"champion v{championVersion} could not be read: {failure.FailureDetails.ErrorMessage}";
+            }
+        }
+
+        var lineage = LineageRecord.Of(candidateDetails, championDetails, championProblem);
+        await evidence.RecordAsync("lineage", "recorded", lineage.Summarise(champion), lineage);
+        shownEvidence.Add(evidence.Head!);
     }
 
     /// <summary>One gate: its activity, then its evidence record. A gate that cannot run is insufficient data, never a pass.</summary>

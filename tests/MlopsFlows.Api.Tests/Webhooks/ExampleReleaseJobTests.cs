@@ -3,7 +3,7 @@ using MlopsFlows.Testing;
 
 namespace MlopsFlows.Api.Tests.Webhooks;
 
-/// <summary>The example Databricks job in <c>examples/databricks-release-job</c>: it compiles, and its unit tests pass.</summary>
+/// <summary>The example Databricks job in <c>examples/databricks-release-job</c>: it compiles, and its unit tests (release task, lineage tags) pass.</summary>
 public sealed class ExampleReleaseJobTests
 {
     private static string Example => Path.Combine(TestPaths.RepositoryRoot, "examples", "databricks-release-job");
@@ -36,7 +36,7 @@ public sealed class ExampleReleaseJobTests
         var (code, output) = await PythonAsync("-m", "unittest", "discover", "-s", Path.Combine(Example, "tests"), "-v");
 
         Assert.True(code == 0, output);
-        Assert.Contains("Ran 5 tests", output, StringComparison.Ordinal);
+        Assert.Contains("Ran 9 tests", output, StringComparison.Ordinal);
     }
 
     private static async Task<(int Code, string Output)> PythonAsync(params string[] arguments)

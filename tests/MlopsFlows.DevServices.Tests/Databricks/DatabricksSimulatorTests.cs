@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Text.Json.Nodes;
 using MlopsFlows.DevServices.Databricks;
 using MlopsFlows.DevServices.Tests.Support;
 
@@ -63,6 +64,7 @@ public sealed class DatabricksSimulatorTests
         Assert.Equal(runId, (string?)version["run_id"]);
         Assert.Equal("READY", (string?)version["status"]);
         Assert.Contains(runId, (string?)version["source"], StringComparison.Ordinal);
+        Assert.Matches("^abfss://[^/]+/[0-9a-f-]{36}/models/[0-9a-f-]{36}/versions/[0-9a-f-]{36}$", (string?)version["storage_location"]);
         Assert.True((long)version["created_at"]! > 0);
         var alias = Assert.Single(version["aliases"]!.AsArray());
         Assert.Equal("champion", (string?)alias!["alias_name"]);
@@ -134,7 +136,51 @@ public sealed class DatabricksSimulatorTests
         var param = Assert.Single(run["data"]!["params"]!.AsArray());
         Assert.Equal("max_depth", (string?)param!["key"]);
         Assert.Equal("8", (string?)param["value"]);
-        Assert.Empty(run["data"]!["tags"]!.AsArray());
+    }
+
+    [Fact]
+    public async Task GetRun_DefaultRun_CarriesGitSourceRuntimeAndTheDeltaTablesItWasTrainedAndEvaluatedOn()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        var runId = session.Simulator.AddModelVersion(Model, 12);
+
+        var run = (await session.GetOkAsync($"api/2.0/mlflow/runs/get?run_id={runId}"))["run"]!;
+
+        var tags = run["data"]!["tags"]!.AsArray().ToDictionary(t => (string)t!["key"]!, t => (string?)t!["value"]);
+        Assert.Equal(
+            ["environment.python", "mlflow.databricks.runtime", "mlflow.source.git.commit", "mlflow.source.git.repoURL", "mlflow.source.name"],
+            tags.Keys);
+        Assert.Matches("^[0-9a-f]{40}$", tags["mlflow.source.git.commit"]);
+        Assert.Equal("https://github.com/contoso/credit-models", tags["mlflow.source.git.repoURL"]);
+        Assert.Equal("16.4.x-cpu-ml-scala2.12", tags["mlflow.databricks.runtime"]);
+        var inputs = run["inputs"]!["dataset_inputs"]!.AsArray();
+        Assert.Equal(["training", "evaluation"], inputs.Select(i => (string?)i!["tags"]![0]!["value"]));
+        Assert.All(inputs, i => Assert.Equal("mlflow.data.context", (string?)i!["tags"]![0]!["key"]));
+        var training = inputs[0]!["dataset"]!;
+        Assert.Equal(("scorer_training", "delta"), ((string?)training["name"], (string?)training["source_type"]));
+        Assert.Matches("^[0-9a-f]{8}$", (string?)training["digest"]);
+        var source = JsonNode.Parse((string)training["source"]!)!;
+        Assert.Equal(("main.credit.scorer_training", 52L), ((string?)source["delta_table_name"], (long)source["delta_table_version"]!));
+        var columns = JsonNode.Parse((string)training["schema"]!)!["mlflow_colspec"]!.AsArray().Select(c => (string)c!["name"]!).ToArray();
+        Assert.Equal(["income", "debt_to_income", "credit_utilisation", "months_employed", "delinquencies_2y", "defaulted_12m"], columns);
+        Assert.Equal(184_213L, (long)JsonNode.Parse((string)training["profile"]!)!["num_rows"]!);
+    }
+
+    [Fact]
+    public async Task GetModelVersionTags_DefaultVersion_CarryTheReleaseJobsLineageTags()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddModelVersion(Model, 12, features: ["income", "utilisation"]);
+        session.Simulator.AddModelVersion(Model, 13, artifacts: ["model/MLmodel"]);
+
+        var tags12 = await VersionTagsAsync(session, 12);
+        var tags13 = await VersionTagsAsync(session, 13);
+
+        Assert.Equal(["artifact_sha256", "environment.requirements", "features", "target"], tags12.Keys);
+        Assert.Equal(("income,utilisation", "defaulted_12m"), (tags12["features"], tags12["target"]));
+        Assert.Matches("^[0-9a-f]{64}$", tags12["artifact_sha256"]);
+        Assert.NotEqual(tags12["artifact_sha256"], tags13["artifact_sha256"]);
+        Assert.Contains("mlflow==", tags12["environment.requirements"], StringComparison.Ordinal);
     }
 
     [Fact]
@@ -262,9 +308,23 @@ public sealed class DatabricksSimulatorTests
         Assert.Equal([("risk_tier", "medium")], model["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])));
         Assert.Equal(("champion", "12"), ((string?)model["aliases"]![0]!["alias"], (string?)model["aliases"]![0]!["version"]));
         Assert.Equal(("12", runId, "dev@contoso.com", "READY"), ((string?)version["version"], (string?)version["run_id"], (string?)version["user_id"], (string?)version["status"]));
+        var tags = version["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])).ToArray();
         Assert.Equal(
-            [("evaluation_set", "eval/x.csv"), ("model_card.owner", "ada")],
-            version["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])));
+            ["artifact_sha256", "environment.requirements", "evaluation_set", "features", "model_card.owner", "target"],
+            tags.Select(t => t.Item1));
+        Assert.Contains(("evaluation_set", "eval/x.csv"), tags);
+        Assert.Contains(("model_card.owner", "ada"), tags);
+    }
+
+    [Fact]
+    public async Task MlflowModelVersionGet_SeededTagNamedLikeALineageTag_OverridesIt()
+    {
+        await using var session = await SimulatorSession.StartAsync();
+        session.Simulator.AddModelVersion(Model, 12, tags: new Dictionary<string, string> { ["features"] = "income", ["target"] = "" });
+
+        var tags = await VersionTagsAsync(session, 12);
+
+        Assert.Equal(("income", ""), (tags["features"], tags["target"]));
     }
 
     [Theory]
@@ -356,7 +416,7 @@ public sealed class DatabricksSimulatorTests
         var seeded = await session.SendAsync(
             HttpMethod.Post,
             "sim/models",
-            """{"name":"main.credit.scorer","version":12,"tags":{"model_card.intended_use":"credit"},"createdBy":"dev@contoso.com","artifacts":["reports/reason_code_mapping.csv"],"modelTags":{"risk_tier":"high"},"owner":"risk-team"}""");
+            """{"name":"main.credit.scorer","version":12,"tags":{"model_card.intended_use":"credit"},"createdBy":"dev@contoso.com","artifacts":["reports/reason_code_mapping.csv"],"modelTags":{"risk_tier":"high"},"owner":"risk-team","runTags":{"mlflow.source.git.commit":"abc123"},"features":["income","age"]}""");
         var again = await session.SendAsync(HttpMethod.Post, "sim/models", """{"name":"main.credit.scorer","version":13}""");
         var runId = (string?)seeded.Body!["runId"];
 
@@ -365,9 +425,12 @@ public sealed class DatabricksSimulatorTests
         var tags = (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/registered-models/get?name={Model}"))["registered_model"]!["tags"]!;
         var listing = await session.GetOkAsync($"api/2.0/mlflow/artifacts/list?run_id={runId}&path=reports");
         var state = await session.GetOkAsync("sim/state");
+        var run = (await session.GetOkAsync($"api/2.0/mlflow/runs/get?run_id={runId}"))["run"]!;
 
         Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (seeded.Status, again.Status));
-        Assert.Equal("credit", (string?)version["tags"]![0]!["value"]);
+        var versionTags = version["tags"]!.AsArray().ToDictionary(t => (string)t!["key"]!, t => (string?)t!["value"]);
+        Assert.Equal(("credit", "income,age"), (versionTags["model_card.intended_use"], versionTags["features"]));
+        Assert.Equal([("mlflow.source.git.commit", "abc123")], run["data"]!["tags"]!.AsArray().Select(t => ((string?)t!["key"], (string?)t["value"])));
         Assert.Equal("dev@contoso.com", (string?)version["user_id"]);
         Assert.Equal("risk-team", (string?)model["owner"]);
         Assert.Equal("high", (string?)tags[0]!["value"]);
@@ -471,4 +534,8 @@ public sealed class DatabricksSimulatorTests
 
         Assert.Throws<ArgumentException>(() => session.Simulator.AddModelVersion("scorer", 1));
     }
+
+    private static async Task<Dictionary<string, string?>> VersionTagsAsync(SimulatorSession session, int version) =>
+        (await session.GetOkAsync($"api/2.0/mlflow/unity-catalog/model-versions/get?name={Model}&version={version}"))["model_version"]!["tags"]!
+            .AsArray().ToDictionary(t => (string)t!["key"]!, t => (string?)t!["value"]);
 }

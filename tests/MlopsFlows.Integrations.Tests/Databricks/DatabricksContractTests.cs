@@ -48,6 +48,13 @@ public sealed class DatabricksContractTests
         var run = await jobs.GetRunAsync(started, CancellationToken.None);
 
         Assert.Equal((runId, "6"), (version.RunId, version.Params["max_depth"]));
+        // Lineage comes from the same three reads: the UC version, its MLflow tags and the run (tags and dataset inputs).
+        Assert.EndsWith($"/{runId}/artifacts/model", version.Lineage.Source, StringComparison.Ordinal);
+        Assert.Contains("/versions/", version.Lineage.StorageLocation, StringComparison.Ordinal);
+        Assert.NotNull(version.Lineage.ArtefactSha256);
+        Assert.NotNull(version.Lineage.GitCommit);
+        Assert.Equal([("main.credit.scorer_training", "51"), ("main.credit.scorer_holdout", "17")], version.Lineage.Datasets.Select(d => (d.Source, d.Version)));
+        Assert.Contains("income", version.Lineage.Features);
         Assert.True(run.Succeeded, run.ToString());
         var log = simulator.RequestLog;
         Assert.All(log, r => Assert.Equal($"Bearer {simulatorToken}", r.Authorization));

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using MlopsFlows.DevServices.Databricks;
+using MlopsFlows.Domain.Releases;
 using MlopsFlows.Integrations.Databricks;
 using MlopsFlows.Integrations.Tests.Support;
 using MlopsFlows.Workflows.Ports;
@@ -33,6 +34,23 @@ public sealed class DatabricksModelRegistryTests
         Assert.Equal("credit decisions", details.Tags["model_card.intended_use"]);
         Assert.Equal("eval/credit.parquet", details.Tags["evaluation_set"]);
         Assert.Equal(["model/MLmodel", "reports/explainability_report.html"], details.Artefacts);
+        var lineage = details.Lineage;
+        Assert.StartsWith("dbfs:/databricks/mlflow-tracking/", lineage.Source, StringComparison.Ordinal);
+        Assert.EndsWith($"/{runId}/artifacts/model", lineage.Source, StringComparison.Ordinal);
+        Assert.StartsWith("abfss://", lineage.StorageLocation, StringComparison.Ordinal);
+        Assert.Matches("^[0-9a-f]{64}$", lineage.ArtefactSha256);
+        Assert.Matches("^[0-9a-f]{40}$", lineage.GitCommit);
+        Assert.Equal(("https://github.com/contoso/credit-models", "/Workspace/Repos/ml/credit-models/train_scorer"), (lineage.GitRepository, lineage.SourceName));
+        Assert.Equal(
+            [
+                ("scorer_training", "52", "delta", "main.credit.scorer_training", "training"),
+                ("scorer_holdout", "17", "delta", "main.credit.scorer_holdout", "evaluation"),
+            ],
+            lineage.Datasets.Select(d => (d.Name, d.Version, d.SourceType, d.Source, d.Context)));
+        Assert.All(lineage.Datasets, d => Assert.Matches("^[0-9a-f]{8}$", d.Digest));
+        Assert.Equal(["income", "debt_to_income", "credit_utilisation", "months_employed", "delinquencies_2y"], lineage.Features);
+        Assert.Equal(["databricks_runtime", "python", "requirements"], lineage.Environment.Keys);
+        Assert.Equal(("16.4.x-cpu-ml-scala2.12", "3.12.3"), (lineage.Environment["databricks_runtime"], lineage.Environment["python"]));
         var requests = harness.RequestsSince(before);
         Assert.Collection(
             requests,
@@ -53,11 +71,70 @@ public sealed class DatabricksModelRegistryTests
             CreatedBy = "dev@contoso.com",
             Tags = new Dictionary<string, string> { ["a"] = "b" },
             Artefacts = ["model/MLmodel"],
+            Lineage = new ModelLineage
+            {
+                GitCommit = "1a2b3c4",
+                Datasets = [new DatasetVersion("loans", "42", "d41d8cd9", "delta", "main.credit.loans", "training")],
+                Features = ["income"],
+                Environment = new Dictionary<string, string> { ["python"] = "3.12.3" },
+            },
         };
 
         var copy = JsonSerializer.Deserialize<ModelVersionDetails>(JsonSerializer.Serialize(details))!;
 
         Assert.Equal(("dev@contoso.com", "b", "model/MLmodel"), (copy.CreatedBy, copy.Tags["a"], Assert.Single(copy.Artefacts)));
+        Assert.Equal(("1a2b3c4", "income", "3.12.3"), (copy.Lineage.GitCommit, Assert.Single(copy.Lineage.Features), copy.Lineage.Environment["python"]));
+        Assert.Equal(details.Lineage.Datasets, copy.Lineage.Datasets);
+    }
+
+    [Fact]
+    public async Task GetModelVersionAsync_RunWithOddLineage_ReadsWhatIsReadableAndNeverThrows()
+    {
+        await using var server = await LoopbackServer.StartAsync((context, _) =>
+        {
+            var path = context.Request.Path.Value!;
+            return Answers.Json(context, path switch
+            {
+                _ when path.Contains("/versions/", StringComparison.Ordinal) =>
+                    """{"version":3,"run_id":"r1","source":"models:/m-abc","storage_location":"abfss://uc@acct.dfs.core.windows.net/x/models/y/versions/z"}""",
+                _ when path.EndsWith("/model-versions/get", StringComparison.Ordinal) =>
+                    """{"model_version":{"tags":[{"key":"target","value":"label, weight"},{"key":"environment.python","value":"3.11.9"},{"key":"environment.","value":"nameless"}]}}""",
+                _ when path.EndsWith("/runs/get", StringComparison.Ordinal) => """
+                    {"run":{"data":{"tags":[
+                        {"key":"mlflow.source.git.commit","value":"0123abc"},{"key":"mlflow.runtime.version","value":"2.19.0"},
+                        {"key":"environment.python","value":"3.10.0"},{"key":"environment.cuda","value":"12.4"}]},
+                     "inputs":{"dataset_inputs":[
+                        {"tags":[{"key":"mlflow.data.context","value":"evaluation"}],
+                         "dataset":{"name":"broken","digest":"aa","source_type":"delta","source":"{not json","schema":"{\"mlflow_colspec\":[{\"name\":\"ignored\"}]}"}},
+                        {"tags":[{"key":"mlflow.data.context","value":"training"}],
+                         "dataset":{"name":"loans","digest":"bb","source_type":"delta","source":"{\"path\":\"/Volumes/main/credit/loans\",\"version\":\"7\"}",
+                                    "schema":"{\"mlflow_colspec\":[{\"name\":\"income\",\"type\":\"double\"},{\"type\":\"long\"},{\"name\":\"label\"},{\"name\":\"weight\"},{\"name\":\"age\"}]}"}},
+                        {"tags":[],"dataset":{"name":"web","source_type":"http","source":"\"https://example.com/data.csv\""}},
+                        {"tags":[]}
+                     ]}}}
+                    """,
+                _ => "{}",
+            });
+        });
+        await using var services = TestServices.Databricks(server.BaseUrl, "token");
+
+        var lineage = (await services.GetRequiredService<IModelRegistry>().GetModelVersionAsync(Model, 3, CancellationToken.None)).Lineage;
+
+        Assert.Equal(("models:/m-abc", "abfss://uc@acct.dfs.core.windows.net/x/models/y/versions/z"), (lineage.Source, lineage.StorageLocation));
+        Assert.Equal(("0123abc", null, null, null), (lineage.GitCommit, lineage.GitRepository, lineage.SourceName, lineage.ArtefactSha256));
+        Assert.Equal(
+            [
+                new DatasetVersion("broken", null, "aa", "delta", "{not json", "evaluation"),
+                new DatasetVersion("loans", "7", "bb", "delta", "/Volumes/main/credit/loans", "training"),
+                new DatasetVersion("web", null, null, "http", "https://example.com/data.csv", null),
+            ],
+            lineage.Datasets);
+        // No features tag: the training schema's columns less the targets; a column without a name is skipped.
+        Assert.Equal(["income", "age"], lineage.Features);
+        // The version's environment tag wins over the run's; a tag with no name after the prefix is ignored.
+        Assert.Equal(
+            new Dictionary<string, string> { ["cuda"] = "12.4", ["databricks_runtime"] = "2.19.0", ["python"] = "3.11.9" },
+            lineage.Environment);
     }
 
     [Fact]
@@ -213,6 +290,7 @@ public sealed class DatabricksModelRegistryTests
         var details = await services.GetRequiredService<IModelRegistry>().GetModelVersionAsync(Model, 3, CancellationToken.None);
 
         Assert.Equal((null, null, 0, 0), (details.RunId, details.CreatedBy, details.Metrics.Count, details.Artefacts.Count));
+        Assert.Equal((null, null, null, 0, 0, 0), (details.Lineage.Source, details.Lineage.GitCommit, details.Lineage.ArtefactSha256, details.Lineage.Datasets.Count, details.Lineage.Features.Count, details.Lineage.Environment.Count));
         Assert.Equal(2, server.Requests.Count);
     }
 

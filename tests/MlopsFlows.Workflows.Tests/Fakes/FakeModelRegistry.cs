@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
+using MlopsFlows.Domain.Releases;
 using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Workflows.Tests.Fakes;
 
-/// <summary>Unity Catalog in memory: registered models with their tags, versions with metrics, tags and artefacts, and aliases.</summary>
+/// <summary>Unity Catalog in memory: registered models with their tags, versions with metrics, tags, params, artefacts and lineage, and aliases.</summary>
 public sealed class FakeModelRegistry : IModelRegistry
 {
     private readonly ConcurrentDictionary<(string Model, int Version), ModelVersionDetails> versions = new();
@@ -20,21 +21,33 @@ public sealed class FakeModelRegistry : IModelRegistry
         IReadOnlyDictionary<string, double> metrics,
         IReadOnlyDictionary<string, string>? tags = null,
         string? createdBy = null,
-        IReadOnlyList<string>? artefacts = null)
+        IReadOnlyList<string>? artefacts = null,
+        IReadOnlyDictionary<string, string>? parameters = null,
+        ModelLineage? lineage = null)
     {
         modelTags.TryAdd(model, new ConcurrentDictionary<string, string>());
-        versions[(model, version)] = new ModelVersionDetails(model, version, $"run-{model}-{version}", metrics)
+        versions[(model, version)] = new ModelVersionDetails(model, version, RunIdOf(model, version), metrics)
         {
             Tags = tags ?? new Dictionary<string, string>(),
             CreatedBy = createdBy,
             Artefacts = artefacts ?? [],
+            Params = parameters ?? new Dictionary<string, string>(),
+            Lineage = lineage ?? ModelLineage.Empty,
         };
     }
+
+    /// <summary>The training run id a registered version gets.</summary>
+    public static string RunIdOf(string model, int version) => $"run-{model}-{version}";
+
+    /// <summary>Deletes a version, as if somebody removed it from Unity Catalog; aliases pointing at it stay.</summary>
+    public void Delete(string model, int version) => versions.TryRemove((model, version), out _);
 
     /// <summary>Sets an inventory tag on the registered model (e.g. its risk tier).</summary>
     public void TagModel(string model, string key, string value) => modelTags.GetOrAdd(model, _ => new())[key] = value;
 
     public void SetAlias(string model, string aliasName, int version) => aliases[(model, aliasName)] = version;
+
+    public void RemoveAlias(string model, string aliasName) => aliases.TryRemove((model, aliasName), out _);
 
     public int? AliasOf(string model, string aliasName) => aliases.TryGetValue((model, aliasName), out var version) ? version : null;
 

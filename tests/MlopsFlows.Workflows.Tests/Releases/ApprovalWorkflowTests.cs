@@ -62,9 +62,10 @@ public sealed class ApprovalWorkflowTests(ReleaseHost host) : IClassFixture<Rele
     [Fact]
     public async Task RunAsync_AfterEscalation_TheBackupGroupMayFillTheSeat()
     {
+        // The first vote must land before the escalation: 3 s leaves room when the whole suite shares two cores (1 s did not).
         var medium = TestPolicies.Medium with
         {
-            Approval = TestPolicies.Medium.Approval with { EscalateAfter = TimeSpan.FromSeconds(1), EscalationRole = TestPolicies.RiskLeadsRole },
+            Approval = TestPolicies.Medium.Approval with { EscalateAfter = TimeSpan.FromSeconds(3), EscalationRole = TestPolicies.RiskLeadsRole },
         };
         var release = new ReleaseScenario(host, "escalated", "medium");
         await release.StartAsync(TestPolicies.Set(medium: medium));

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 using MlopsFlows.Domain.Releases;
@@ -5,6 +7,7 @@ using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Monitoring;
 using MlopsFlows.Workflows.Ports;
 using MlopsFlows.Workflows.Releases;
+using MlopsFlows.Workflows.Tests.Fakes;
 using MlopsFlows.Workflows.Tests.Support;
 using static MlopsFlows.Workflows.Tests.Support.ReleaseScenario;
 
@@ -42,9 +45,12 @@ public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<Relea
         var evidence = await release.EvidenceAsync();
         var set = TestPolicies.Set();
         Assert.All(evidence, r => Assert.Equal(new PolicyStamp(set.Id, set.Version, set.ContentHash), r.Policy));
-        Assert.Equal(["policy", "gate", "gate", "gate", "notification", "vote", "approval"], evidence.Take(7).Select(r => r.Step));
-        Assert.Equal(["resolved", "pass", "pass", "pass", "request", "counted", "approved"], evidence.Take(7).Select(r => r.Decision));
-        Assert.Equal(Validator, evidence[5].Actor);
+        Assert.Equal(["policy", "lineage", "gate", "gate", "gate", "notification", "vote", "approval"], evidence.Take(8).Select(r => r.Step));
+        Assert.Equal(["resolved", "recorded", "pass", "pass", "pass", "request", "counted", "approved"], evidence.Take(8).Select(r => r.Decision));
+        Assert.Equal(Validator, evidence[6].Actor);
+
+        // What approvers were shown, and their votes bound to: the policy, the lineage and every gate.
+        Assert.Equal(EvidenceDigest.Of([.. evidence.Take(5).Select(EvidenceChain.HashOf)]), approval.EvidenceDigest);
         Assert.Equal(2, evidence.Count(r => r.Step == "judge" && r.Decision == "pass"));
         Assert.Equal(["promote", "monitor", "outcome"], evidence.TakeLast(3).Select(r => r.Step));
         Assert.Equal("started", evidence[^2].Decision);
@@ -176,6 +182,99 @@ public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<Relea
     }
 
     [Fact]
+    public async Task RunAsync_CandidateAndChampionWithLineage_RecordsLineageAndTheChangeLogBeforeTheGates()
+    {
+        var release = new ReleaseScenario(host, "lineage", "low");
+        await release.StartAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, (await release.OutcomeAsync()).Stage);
+        var evidence = await release.EvidenceAsync();
+        Assert.Equal(["policy", "lineage", "gate"], evidence.Take(3).Select(r => r.Step));
+        var record = Assert.Single(evidence, r => r.Step == "lineage");
+        Assert.Equal("recorded", record.Decision);
+        Assert.Equal(
+            $"v12 from run {FakeModelRegistry.RunIdOf(release.Key.Model, Candidate)} (git 1a2b3c4) on 2 datasets; vs champion v11: 2 metrics, 1 param, 2 features changed",
+            record.Summary);
+
+        var data = record.Data;
+        Assert.Equal(
+            ["model", "version", "runId", "createdBy", "tags", "metrics", "params", "artefacts", "lineage", "champion", "championProblem", "changes"],
+            Names(data));
+        Assert.Equal((release.Key.Model, Candidate, Developer), (data.GetProperty("model").GetString(), data.GetProperty("version").GetInt32(), data.GetProperty("createdBy").GetString()));
+        Assert.Equal("2026-11-01", data.GetProperty("tags").GetProperty(ModelVersionTags.EvaluationSetVersion).GetString());
+        Assert.Equal(["auc", "log_loss"], Names(data.GetProperty("metrics")));
+        Assert.Equal("8", data.GetProperty("params").GetProperty("max_depth").GetString());
+        Assert.Equal(2, data.GetProperty("artefacts").GetArrayLength());
+
+        var lineage = data.GetProperty("lineage");
+        Assert.Equal(
+            ["source", "storageLocation", "artefactSha256", "gitCommit", "gitRepository", "sourceName", "datasets", "features", "environment"],
+            Names(lineage));
+        Assert.Equal((CandidateCommit, "https://github.com/contoso/credit-models"), (lineage.GetProperty("gitCommit").GetString(), lineage.GetProperty("gitRepository").GetString()));
+        var training = lineage.GetProperty("datasets")[0];
+        Assert.Equal(["name", "version", "digest", "sourceType", "source", "context"], Names(training));
+        Assert.Equal(
+            ("main.credit.applications", "42", "training"),
+            (training.GetProperty("source").GetString(), training.GetProperty("version").GetString(), training.GetProperty("context").GetString()));
+        Assert.Equal(["income", "sex", "utilisation"], lineage.GetProperty("features").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal("3.12.3", lineage.GetProperty("environment").GetProperty("python").GetString());
+
+        var champion = data.GetProperty("champion");
+        Assert.Equal(["version", "runId", "metrics", "params", "features"], Names(champion));
+        Assert.Equal((Champion, 0.81), (champion.GetProperty("version").GetInt32(), champion.GetProperty("metrics").GetProperty("auc").GetDouble()));
+        Assert.Equal(JsonValueKind.Null, data.GetProperty("championProblem").ValueKind);
+
+        var changes = data.GetProperty("changes");
+        Assert.Equal(["metrics", "params", "featuresAdded", "featuresRemoved"], Names(changes));
+        var metrics = changes.GetProperty("metrics").EnumerateArray().ToArray();
+        Assert.Equal(["auc", "log_loss"], metrics.Select(m => m.GetProperty("name").GetString()));
+        Assert.Equal(["name", "champion", "candidate", "delta"], Names(metrics[0]));
+        Assert.Equal((0.81, 0.82), (metrics[0].GetProperty("champion").GetDouble(), metrics[0].GetProperty("candidate").GetDouble()));
+        Assert.Equal(0.01, metrics[0].GetProperty("delta").GetDouble(), precision: 12);
+        var param = Assert.Single(changes.GetProperty("params").EnumerateArray());
+        Assert.Equal(("max_depth", "6", "8"), (param.GetProperty("name").GetString(), param.GetProperty("champion").GetString(), param.GetProperty("candidate").GetString()));
+        Assert.Equal(["utilisation"], changes.GetProperty("featuresAdded").EnumerateArray().Select(f => f.GetString()));
+        Assert.Equal(["tenure"], changes.GetProperty("featuresRemoved").EnumerateArray().Select(f => f.GetString()));
+    }
+
+    [Fact]
+    public async Task RunAsync_ChampionVersionDeletedFromTheRegistry_RecordsLineageWithTheReasonAndGoesOn()
+    {
+        var release = new ReleaseScenario(host, "champion-gone", "low");
+        host.Registry.Delete(release.Key.Model, Champion);
+        // A metric the run logged as NaN is evidence too: it must not break the record.
+        host.Registry.Register(
+            release.Key.Model,
+            Candidate,
+            new Dictionary<string, double> { ["auc"] = 0.82, ["calibration_slope"] = double.NaN },
+            lineage: new ModelLineage { GitCommit = CandidateCommit });
+        await release.StartAsync();
+
+        Assert.Equal(ReleaseStage.Promoted, (await release.OutcomeAsync()).Stage);
+        var record = Assert.Single(await release.EvidenceAsync(), r => r.Step == "lineage");
+        Assert.Equal("recorded", record.Decision);
+        Assert.StartsWith($"v12 from run {FakeModelRegistry.RunIdOf(release.Key.Model, Candidate)} (git 1a2b3c4) on 0 datasets; champion v11 could not be read: ", record.Summary, StringComparison.Ordinal);
+        Assert.Contains("does not exist", record.Summary, StringComparison.Ordinal);
+        Assert.Equal(JsonValueKind.Null, record.Data.GetProperty("champion").ValueKind);
+        Assert.Equal(JsonValueKind.Null, record.Data.GetProperty("changes").ValueKind);
+        Assert.StartsWith("champion v11 could not be read", record.Data.GetProperty("championProblem").GetString(), StringComparison.Ordinal);
+        Assert.Equal("NaN", record.Data.GetProperty("metrics").GetProperty("calibration_slope").GetString());
+    }
+
+    [Fact]
+    public async Task RunAsync_NoChampion_RecordsLineageWithoutAChangeLog()
+    {
+        var release = new ReleaseScenario(host, "first-version", "low");
+        host.Registry.RemoveAlias(release.Key.Model, ModelAliases.Champion);
+        await release.StartAsync();
+
+        await release.OutcomeAsync();
+        var record = Assert.Single(await release.EvidenceAsync(), r => r.Step == "lineage");
+        Assert.EndsWith("on 2 datasets; no champion to compare with", record.Summary, StringComparison.Ordinal);
+        Assert.Equal((JsonValueKind.Null, JsonValueKind.Null, JsonValueKind.Null), (record.Data.GetProperty("champion").ValueKind, record.Data.GetProperty("championProblem").ValueKind, record.Data.GetProperty("changes").ValueKind));
+    }
+
+    [Fact]
     public async Task RunAsync_ModelNotInTheInventory_EndsWithAReasonInsteadOfCrashing()
     {
         var release = new ReleaseScenario(host, "unregistered", "medium");
@@ -191,4 +290,6 @@ public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<Relea
         Assert.Equal(ReleaseStage.GateFailed, outcome.Stage);
         Assert.Contains("not in the inventory", outcome.Reason, StringComparison.Ordinal);
     }
+
+    private static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
 }

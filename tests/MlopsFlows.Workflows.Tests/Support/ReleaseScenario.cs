@@ -14,8 +14,9 @@ namespace MlopsFlows.Workflows.Tests.Support;
 
 /// <summary>
 /// One release in the shared in-memory host with everything around it arranged: the model in the inventory (tier tag,
-/// champion v11), candidate v12 with a model card, artefacts and an evaluation set, a serving endpoint, healthy canary
-/// telemetry and a directory of people. Tests change what they prove and drive the release through its events.
+/// champion v11), candidate v12 with a model card, artefacts, an evaluation set and lineage (retrained on a newer table
+/// version with a changed feature and parameter), a serving endpoint, healthy canary telemetry and a directory of
+/// people. Tests change what they prove and drive the release through its events.
 /// </summary>
 public sealed class ReleaseScenario
 {
@@ -30,6 +31,9 @@ public sealed class ReleaseScenario
     public const string RiskLead = "lead@example.com";
     public const string ReleaseManager = "ops@example.com";
     public const string Outsider = "eve@example.com";
+
+    /// <summary>The git commit the candidate was trained at.</summary>
+    public const string CandidateCommit = "1a2b3c4d5e6f708192a3b4c5d6e7f80912a3b4c5";
 
     public static readonly TimeSpan Deadline = TimeSpan.FromSeconds(45);
     private static readonly DateTimeOffset RequestedAt = new(2026, 11, 26, 9, 0, 0, TimeSpan.Zero);
@@ -50,8 +54,23 @@ public sealed class ReleaseScenario
             [ModelVersionTags.EvaluationSet] = evaluationSet,
             [ModelVersionTags.EvaluationSetVersion] = "2026-11-01",
         };
-        host.Registry.Register(Key.Model, Candidate, new Dictionary<string, double> { ["auc"] = 0.82 }, tags, Developer, ["reports/explainability_report.html", "reason_code_mapping.csv"]);
-        host.Registry.Register(Key.Model, Champion, new Dictionary<string, double> { ["auc"] = 0.81 }, tags, "someone@example.com");
+        host.Registry.Register(
+            Key.Model,
+            Candidate,
+            new Dictionary<string, double> { ["auc"] = 0.82, ["log_loss"] = 0.40 },
+            tags,
+            Developer,
+            ["reports/explainability_report.html", "reason_code_mapping.csv"],
+            new Dictionary<string, string> { ["max_depth"] = "8", ["learning_rate"] = "0.05" },
+            LineageOf(CandidateCommit, trainingTableVersion: "42", ["income", "sex", "utilisation"]));
+        host.Registry.Register(
+            Key.Model,
+            Champion,
+            new Dictionary<string, double> { ["auc"] = 0.81, ["log_loss"] = 0.43 },
+            tags,
+            "someone@example.com",
+            parameters: new Dictionary<string, string> { ["max_depth"] = "6", ["learning_rate"] = "0.05" },
+            lineage: LineageOf("9f8e7d6c5b4a39281706f5e4d3c2b1a098765432", trainingTableVersion: "37", ["income", "sex", "tenure"]));
         host.Registry.SetAlias(Key.Model, ModelAliases.Champion, Champion);
         if (tierTag is not null)
         {
@@ -175,6 +194,24 @@ public sealed class ReleaseScenario
         Assert.Empty(host.Serving.RequestsTo(Endpoint));
         Assert.Equal(Champion, host.Registry.AliasOf(Key.Model, ModelAliases.Champion));
     }
+
+    /// <summary>A version trained at <paramref name="commit"/> on the applications table at a version, checked on the hold-out table.</summary>
+    private static ModelLineage LineageOf(string commit, string trainingTableVersion, IReadOnlyList<string> features) => new()
+    {
+        Source = $"dbfs:/databricks/mlflow-tracking/1/{commit[..8]}/artifacts/model",
+        StorageLocation = $"abfss://uc@metastore.dfs.core.windows.net/models/{commit[..8]}",
+        ArtefactSha256 = new string(commit[0], 64),
+        GitCommit = commit,
+        GitRepository = "https://github.com/contoso/credit-models",
+        SourceName = "train_scorer.py",
+        Datasets =
+        [
+            new DatasetVersion("applications", trainingTableVersion, "d41d8cd9", "delta", "main.credit.applications", DatasetVersion.TrainingContext),
+            new DatasetVersion("holdout", "7", "0cc175b9", "delta", "main.credit.holdout", "evaluation"),
+        ],
+        Features = features,
+        Environment = new Dictionary<string, string> { ["python"] = "3.12.3", ["databricks_runtime"] = "16.4.x-cpu-ml-scala2.12" },
+    };
 
     /// <summary>400 rows: sexes f and m, income in range; the model selects both alike unless <paramref name="fair"/> is false.</summary>
     private static EvaluationColumns Columns(bool fair)
