@@ -17,6 +17,9 @@ internal static class DemoCommand
     private const string Endpoint = "scorer-prod";
     private const string Approver = "risk.officer@contoso.example";
 
+    /// <summary>The model-risk auditor who reads the packets.</summary>
+    private const string Auditor = "model.risk.auditor@contoso.example";
+
     /// <summary>The Databricks job's service identity, as its token names it.</summary>
     private const string Requester = "databricks-job:train-credit-scorer";
 
@@ -79,8 +82,18 @@ internal static class DemoCommand
 
         DemoConsole.Say($"Re-check offline later: dotnet run --project src/MlopsFlows.Local -- verify release:{Model}:12:prod --data {Path.Combine(data, "azurite")}");
 
-        var succeeded = first == nameof(Domain.Releases.ReleaseStage.Promoted) && second == nameof(Domain.Releases.ReleaseStage.RolledBack);
-        DemoConsole.Say(succeeded ? "Demo finished as expected: one promotion, one rollback." : "Demo did NOT end as expected.");
+        DemoConsole.Heading("Audit packets (an auditor downloads each release's signed packet and checks it offline)");
+        using var auditor = new HttpClient { BaseAddress = host.ApiBaseUrl, Timeout = TimeSpan.FromMinutes(5) };
+        auditor.DefaultRequestHeaders.Authorization = new("Bearer", host.Microsoft365.ApiTokenFor(Auditor));
+        var packets = Path.Combine(data, "packets");
+        var verified = true;
+        foreach (var version in new[] { 12, 13 })
+        {
+            verified &= await DemoPackets.FetchAndVerifyAsync(auditor, $"release:{Model}:{version}:prod", packets, stop);
+        }
+
+        var succeeded = first == nameof(Domain.Releases.ReleaseStage.Promoted) && second == nameof(Domain.Releases.ReleaseStage.RolledBack) && verified;
+        DemoConsole.Say(succeeded ? "Demo finished as expected: one promotion, one rollback, two verified audit packets." : "Demo did NOT end as expected.");
         return succeeded ? 0 : 1;
     }
 
