@@ -42,7 +42,7 @@ internal static class DemoPackets
         DemoConsole.Say("  approvals: " + string.Join("; ", manifest.Approvals.Approvers.Select(a =>
             $"{a.Upn} ({a.Role}, {a.Channel}, token {(a.TokenVerified ? "verified" : "NOT verified")}, SoD {a.SegregationOfDuties})")));
         DemoConsole.Say($"  deployment: {manifest.Deployment.Decision.Outcome}, decided by {manifest.Deployment.Decision.DecidedBy}; " +
-            string.Join(", ", manifest.Deployment.Steps.Select(s => $"{s.Label}: judge {s.Judge?.Verdict ?? "not reached"}, SLO watch {s.Watches.LastOrDefault()?.Verdict ?? "none"}")));
+            string.Join(", ", manifest.Deployment.Steps.Select(s => $"{s.Label}: judge {s.Judge?.Verdict ?? "not reached"}, SLO watch {(s.Watches.Count > 0 ? s.Watches[^1].Verdict : "none")}")));
         DemoConsole.Say($"  lineage: run {manifest.Lineage.TrainingRunId}, git {manifest.Lineage.GitCommit}, {manifest.Lineage.DataSources.Count} data sources; " +
             $"retention {manifest.Monitoring.Retention.Days} days (tier {manifest.Monitoring.Retention.Tier}) until {manifest.Monitoring.Retention.Until:yyyy-MM-dd}");
         DemoConsole.Say($"  re-check it anywhere: mlopsflows verify --packet {path}");
