@@ -49,6 +49,16 @@ public static class EvidenceChain
                 record.Data.WriteTo(writer);
             }
 
+            writer.WriteStartArray("redactions");
+            foreach (var redaction in record.Redactions)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("field", redaction.Field);
+                writer.WriteString("rule", redaction.Rule);
+                writer.WriteEndObject();
+            }
+
+            writer.WriteEndArray();
             if (record.PreviousHash is null)
             {
                 writer.WriteNull("previousHash");
@@ -85,6 +95,11 @@ public static class EvidenceChain
             Summary = root.GetProperty("summary").GetString()!,
             Policy = new PolicyStamp(policy.GetProperty("id").GetString()!, policy.GetProperty("version").GetString()!, policy.GetProperty("contentHash").GetString()!),
             Data = root.GetProperty("data").Clone(),
+
+            // Records written before redaction was recorded have no list: nothing was redacted from them.
+            Redactions = root.TryGetProperty("redactions", out var redactions)
+                ? [.. redactions.EnumerateArray().Select(r => new Redaction(r.GetProperty("field").GetString()!, r.GetProperty("rule").GetString()!))]
+                : [],
             PreviousHash = previous.ValueKind == JsonValueKind.Null ? null : previous.GetString(),
         };
     }

@@ -47,6 +47,9 @@ public sealed record EvidenceRecord
     /// <summary>What was read and compared: inputs, values, thresholds.</summary>
     public JsonElement Data { get; init; }
 
+    /// <summary>What redaction removed before the record was written: field and rule, never the value; empty when nothing was.</summary>
+    public IReadOnlyList<Redaction> Redactions { get; init; } = [];
+
     /// <summary>SHA-256 of the previous record in this release's chain; null for the first.</summary>
     public string? PreviousHash { get; init; }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using MlopsFlows.Domain.Evidence;
 
 namespace MlopsFlows.Domain.Policies;
 
@@ -53,6 +54,26 @@ internal static partial class PolicyBinder
             DefaultTier = set.GetProperty("defaultTier").GetString()!,
             AllowRequestedTier = set.GetProperty("allowRequestedTier").GetBoolean(),
             Tiers = tiers,
+            Redaction = Optional(set, "redaction") is { } redaction ? Redaction(redaction) : RedactionSettings.Default,
+        };
+    }
+
+    private static RedactionSettings Redaction(JsonElement redaction)
+    {
+        var defaults = RedactionSettings.Default;
+        var payload = Optional(redaction, "payloadFields");
+        JsonElement? Payload(string name) => payload is { } fields ? Optional(fields, name) : null;
+        return new RedactionSettings
+        {
+            Rules = Optional(redaction, "rules") is { } rules ? Strings(rules) : defaults.Rules,
+            Custom = Optional(redaction, "custom") is { } custom
+                ? [.. custom.EnumerateArray().Select(r => new CustomRedactionRule(r.GetProperty("name").GetString()!, r.GetProperty("pattern").GetString()!))]
+                : defaults.Custom,
+            IdentityFields = Optional(redaction, "identityFields") is { } identity ? Strings(identity) : defaults.IdentityFields,
+            ReferenceFields = Optional(redaction, "referenceFields") is { } references ? Strings(references) : defaults.ReferenceFields,
+            PayloadFields = new PayloadFields(
+                Payload("paths") is { } paths ? Strings(paths) : defaults.PayloadFields.Paths,
+                Payload("allow") is { } allow ? Strings(allow) : defaults.PayloadFields.Allow),
         };
     }
 

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using MlopsFlows.Domain.Evidence;
 
 namespace MlopsFlows.Domain.Policies;
 
@@ -12,6 +13,7 @@ internal static class PolicyRules
 {
     public static void Check(PolicySource source)
     {
+        CustomRedactions(source);
         if (source.NodeAt("/tiers") is not JsonObject tiers)
         {
             return;
@@ -132,6 +134,44 @@ internal static class PolicyRules
             }
         }
     }
+
+    /// <summary>
+    /// A custom redaction rule's pattern must be a .NET regular expression that cannot match empty text, and its name must
+    /// say which rule removed something: not a built-in rule's name, and not another custom rule's.
+    /// </summary>
+    private static void CustomRedactions(PolicySource source)
+    {
+        if (source.NodeAt("/redaction/custom") is not JsonArray rules)
+        {
+            return;
+        }
+
+        var reserved = new HashSet<string>(RedactionSettings.BuiltInRules.Append(RedactionRuleNames.PayloadAllowList), StringComparer.Ordinal);
+        var seen = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (var i = 0; i < rules.Count; i++)
+        {
+            var rule = PolicySource.Pointer("/redaction/custom", i.ToString(CultureInfo.InvariantCulture));
+            if (TextAt(source, rule + "/name") is { } name)
+            {
+                if (reserved.Contains(name))
+                {
+                    source.Error(rule + "/name", $"{source.PathOf(rule + "/name")} '{name}' is the name of a built-in rule: choose another, or list '{name}' under redaction.rules");
+                }
+                else if (!seen.TryAdd(name, rule + "/name"))
+                {
+                    source.Error(rule + "/name", $"{source.PathOf(rule + "/name")} '{name}' is already the name of {source.PathOf(seen[name])[..^".name".Length]}: each rule needs its own name");
+                }
+            }
+
+            if (TextAt(source, rule + "/pattern") is { Length: > 0 } pattern && RedactionRules.ProblemWith(pattern) is { } problem)
+            {
+                source.Error(rule + "/pattern", $"{source.PathOf(rule + "/pattern")} {problem}");
+            }
+        }
+    }
+
+    private static string? TextAt(PolicySource source, string pointer) =>
+        source.NodeAt(pointer) is JsonValue value && value.GetValueKind() == JsonValueKind.String ? value.GetValue<string>() : null;
 
     private static TimeSpan? Duration(PolicySource source, string pointer) =>
         source.NodeAt(pointer) is JsonValue value && value.GetValueKind() == JsonValueKind.String && PolicyBinder.TryParseDuration(value.GetValue<string>(), out var duration)

@@ -86,11 +86,16 @@ internal static class PolicySchema
                 break;
             case "pattern":
                 var pattern = Keyword(layers, "pattern")?.GetValue<string>();
-                var shape = pattern == (document["$defs"]?["duration"]?["pattern"])?.GetValue<string>()
-                    ? "a duration: a whole number from 1 to 9999 and a unit s, m, h, d or y, e.g. 30s, 10m, 2h, 7d, 7y"
-                    : pointer == "/id"
-                        ? "lower-case letters, digits, '.', '_' or '-'"
-                        : $"text matching {pattern}";
+                string? PatternOf(string definition) => document["$defs"]?[definition]?["pattern"]?.GetValue<string>();
+                var shape = pattern switch
+                {
+                    _ when pattern == PatternOf("duration") => "a duration: a whole number from 1 to 9999 and a unit s, m, h, d or y, e.g. 30s, 10m, 2h, 7d, 7y",
+                    _ when pattern == PatternOf("ruleName") => "a rule name: lower-case letters, digits or '-', starting with a letter",
+                    _ when pattern == PatternOf("payloadPath") => "a dot path into a record's data, e.g. data.tags",
+                    _ when pattern == PatternOf("payloadKey") => "a key, or a prefix of keys ending in *, e.g. model_card.*",
+                    _ when pointer == "/id" => "lower-case letters, digits, '.', '_' or '-'",
+                    _ => $"text matching {pattern}",
+                };
                 source.Error(pointer, $"{path} must be {shape} (found {Describe(node)})");
                 break;
             case "minimum" or "maximum" or "exclusiveMinimum" or "exclusiveMaximum":

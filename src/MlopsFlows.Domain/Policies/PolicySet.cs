@@ -1,4 +1,5 @@
 using System.Diagnostics.CodeAnalysis;
+using MlopsFlows.Domain.Evidence;
 
 namespace MlopsFlows.Domain.Policies;
 
@@ -30,6 +31,12 @@ public sealed class PolicySet
 
     /// <summary>Whether a release request may name a tier (which can only raise the inventory's tier).</summary>
     public required bool AllowRequestedTier { get; init; }
+
+    /// <summary>
+    /// What is removed from evidence before it is written (the file's <c>redaction</c> section): one setting for every tier,
+    /// because the policy record is written before a tier is known. A file without the section redacts with the defaults.
+    /// </summary>
+    public RedactionSettings Redaction { get; init; } = RedactionSettings.Default;
 
     /// <summary>Tier name → its policy, each stamped with this set's id, version and content hash.</summary>
     public required IReadOnlyDictionary<string, ReleasePolicy> Tiers { get; init; }

@@ -11,6 +11,7 @@ namespace MlopsFlows.Workflows.Monitoring;
 /// <param name="MonitorId">The monitor that opened it; told when a rollback changes the version in production.</param>
 /// <param name="RunId">The monitor's run id: the incident's evidence chain runs under it too.</param>
 /// <param name="AutoAction">The action the policy pre-approves when nobody acknowledges within <paramref name="AckTimeout"/>.</param>
+/// <param name="Redaction">The monitor's redaction settings; null (an incident opened without them) redacts with the defaults.</param>
 public sealed record IncidentInput(
     string IncidentId,
     string Model,
@@ -23,7 +24,8 @@ public sealed record IncidentInput(
     Breach Breach,
     RemediationAction? AutoAction,
     TimeSpan AckTimeout,
-    PolicyStamp PolicyStamp);
+    PolicyStamp PolicyStamp,
+    RedactionSettings? Redaction = null);
 
 /// <summary>External events an incident listens for. One name each, defined once.</summary>
 public static class IncidentEvents

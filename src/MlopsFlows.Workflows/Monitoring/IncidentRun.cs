@@ -16,6 +16,7 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
 {
     private const string SystemActor = "system";
 
+    private readonly EvidenceRedactor redactor = new(input.Redaction ?? RedactionSettings.Default);
     private readonly List<EvidenceRecord> records = [];
     private readonly List<string> actions = [];
     private string? evidenceHead;
@@ -107,7 +108,19 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
             IncidentSteps.Review,
             "written",
             $"post-incident review: detected in {times.TimeToDetect}, remediated in {timeToRemediate}",
-            new { markdown = review, times.TimeToDetect, timeToRemediate, times.WindowStart, times.OpenedAt, times.RemediatedAt, resolvedAt });
+            new
+            {
+                markdown = review,
+                times.TimeToDetect,
+                timeToRemediate,
+                times.WindowStart,
+                times.OpenedAt,
+                times.RemediatedAt,
+                resolvedAt,
+
+                // The review names who did what; as actors of their records they are identity values here too, so redaction keeps them.
+                whoDidWhat = records.GroupBy(r => r.Actor, StringComparer.Ordinal).Select(g => new { actor = g.Key, steps = g.Select(r => r.Step).Distinct().ToArray() }),
+            });
         SetStatus();
         var logger = context.CreateReplaySafeLogger<IncidentOrchestrator>();
         Log.IncidentResolved(logger, input.IncidentId, resolution!.By, times.TimeToDetect, timeToRemediate);
@@ -264,8 +277,8 @@ internal sealed class IncidentRun(TaskOrchestrationContext context, IncidentInpu
             Data = JsonSerializer.SerializeToElement(data, IncidentEvidence.Json),
             PreviousHash = evidenceHead,
         };
-        evidenceHead = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, MonitoringRetries.Transient);
-        records.Add(record);
+        (var written, evidenceHead) = await RedactedEvidence.AppendAsync(context, record, redactor, MonitoringRetries.Transient);
+        records.Add(written);
         SetStatus();
     }
 

@@ -17,6 +17,7 @@ namespace MlopsFlows.Workflows.Monitoring;
 /// <param name="ReleaseId">The release instance that promoted the version.</param>
 /// <param name="MaxP95LatencyMs">Latency ceiling per window; null leaves latency unjudged (it is still recorded).</param>
 /// <param name="State">Null when a promotion starts the monitor; the monitor's own carry-over afterwards.</param>
+/// <param name="Redaction">The promoting release's redaction settings; null (a monitor started without them) redacts with the defaults.</param>
 public sealed record MonitorInput(
     string Model,
     string Environment,
@@ -28,11 +29,13 @@ public sealed record MonitorInput(
     MonitoringPolicy Policy,
     PolicyStamp PolicyStamp,
     double? MaxP95LatencyMs = null,
-    MonitorState? State = null)
+    MonitorState? State = null,
+    RedactionSettings? Redaction = null)
 {
     /// <summary>The monitor a release starts when it promotes <paramref name="key"/>: its tier's monitoring policy and latency ceiling.</summary>
     /// <param name="previousVersion">The version that served production before (the rollback target), if any.</param>
-    public static MonitorInput ForPromotion(ReleaseKey key, string runId, string servingEndpoint, int? previousVersion, ReleasePolicy policy)
+    /// <param name="redaction">The policy set's redaction settings, which the monitor's and its incidents' evidence follow too.</param>
+    public static MonitorInput ForPromotion(ReleaseKey key, string runId, string servingEndpoint, int? previousVersion, ReleasePolicy policy, RedactionSettings redaction)
     {
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(policy);
@@ -46,7 +49,8 @@ public sealed record MonitorInput(
             key.InstanceId,
             policy.Monitoring,
             new PolicyStamp(policy.Id, policy.Version, policy.ContentHash),
-            policy.Slo.MaxP95LatencyMs);
+            policy.Slo.MaxP95LatencyMs,
+            Redaction: redaction);
     }
 }
 

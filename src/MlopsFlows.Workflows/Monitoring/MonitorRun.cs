@@ -21,6 +21,7 @@ internal sealed class MonitorRun
     private readonly TaskOrchestrationContext context;
     private readonly MonitorInput input;
     private readonly string monitorId;
+    private readonly EvidenceRedactor redactor;
     private MonitorState state;
 
     public MonitorRun(TaskOrchestrationContext context, MonitorInput input)
@@ -28,6 +29,7 @@ internal sealed class MonitorRun
         this.context = context;
         this.input = input;
         monitorId = MonitorIds.For(input.Model, input.Environment);
+        redactor = new EvidenceRedactor(input.Redaction ?? RedactionSettings.Default);
         state = input.State ?? MonitorState.Start(context.CurrentUtcDateTime, input.Policy.Interval);
     }
 
@@ -289,7 +291,8 @@ internal sealed class MonitorRun
             breach,
             RemediationActions.FromPolicy(input.Policy.IncidentAutoAction),
             input.Policy.IncidentAckTimeout,
-            input.PolicyStamp);
+            input.PolicyStamp,
+            input.Redaction);
         if (await TryAsync<string>(nameof(StartIncident), incident, problems) is null)
         {
             return null;
@@ -331,7 +334,7 @@ internal sealed class MonitorRun
             Data = JsonSerializer.SerializeToElement(data, IncidentEvidence.Json),
             PreviousHash = state.EvidenceHead,
         };
-        var hash = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, Retried);
+        var (_, hash) = await RedactedEvidence.AppendAsync(context, record, redactor, Retried);
         state = state with { EvidenceCount = record.Sequence, EvidenceHead = hash };
     }
 

@@ -9,6 +9,7 @@ namespace MlopsFlows.Workflows.Releases;
 /// <summary>What the approval sub-orchestration needs: who asks, who built the model, the rules, and the chain it continues.</summary>
 /// <param name="ShownEvidence">Hashes of the evidence records approvers are shown; their digest binds every vote.</param>
 /// <param name="Chain">Where the release's evidence chain stands; the approval appends to it and hands it back.</param>
+/// <param name="Redaction">The release's redaction settings: the approval's records are redacted as the release's are.</param>
 public sealed record ApprovalInput(
     string ReleaseId,
     string RunId,
@@ -18,6 +19,7 @@ public sealed record ApprovalInput(
     string RequestedBy,
     string? Developer,
     PolicyStamp Policy,
+    RedactionSettings Redaction,
     ReleasePolicy Rules,
     IReadOnlyList<string> ShownEvidence,
     ChainPosition Chain,
@@ -59,7 +61,7 @@ public sealed class ApprovalOrchestrator : TaskOrchestrator<ApprovalInput, Appro
     public override async Task<ApprovalOutcomeResult> RunAsync(TaskOrchestrationContext context, ApprovalInput input)
     {
         var approval = input.Rules.Approval;
-        var evidence = new EvidenceWriter(context, input.ReleaseId, input.RunId, input.Policy, input.Chain);
+        var evidence = new EvidenceWriter(context, input.ReleaseId, input.RunId, input.Policy, input.Redaction, input.Chain);
         var shown = input.ShownEvidence.ToList();
         var oversight = input.Oversight;
         var tally = ApprovalTally.Open(

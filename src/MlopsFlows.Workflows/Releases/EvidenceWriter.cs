@@ -9,12 +9,17 @@ public sealed record ChainPosition(int Count, string? Head);
 
 /// <summary>
 /// Appends evidence records to one chain from inside an orchestration: the sequence and previous hash come from the
-/// position it carries, so a sub-orchestration can take the chain over and hand it back.
+/// position it carries, so a sub-orchestration can take the chain over and hand it back. Records are redacted as the
+/// policy's <paramref name="redaction"/> says before they are written.
 /// </summary>
-internal sealed class EvidenceWriter(TaskOrchestrationContext context, string chainId, string runId, PolicyStamp policy, ChainPosition start)
+internal sealed class EvidenceWriter(
+    TaskOrchestrationContext context, string chainId, string runId, PolicyStamp policy, RedactionSettings redaction, ChainPosition start)
 {
+    private readonly EvidenceRedactor redactor = new(redaction);
+
     public PolicyStamp Policy => policy;
 
+    public RedactionSettings Redaction => redaction;
 
     public int Count { get; private set; } = start.Count;
 
@@ -45,8 +50,25 @@ internal sealed class EvidenceWriter(TaskOrchestrationContext context, string ch
             Data = JsonSerializer.SerializeToElement(data, EvidenceJson.Options),
             PreviousHash = Head,
         };
-        Head = await context.CallActivityAsync<string>(nameof(RecordEvidence), record, WorkflowRetries.Transient);
+        (_, Head) = await RedactedEvidence.AppendAsync(context, record, redactor, WorkflowRetries.Transient);
         Count++;
+    }
+}
+
+/// <summary>
+/// The one way a workflow writes evidence (releases, approvals, monitors and incidents all come here): the record is
+/// redacted before the activity is called, so personal data never reaches the activity's input, the orchestration
+/// history of the call or the store. The store takes what it is given; redaction is the workflow's, where the policy is.
+/// </summary>
+internal static class RedactedEvidence
+{
+    /// <returns>The record as written and its hash.</returns>
+    public static async Task<(EvidenceRecord Written, string Hash)> AppendAsync(
+        TaskOrchestrationContext context, EvidenceRecord record, EvidenceRedactor redactor, TaskOptions retry)
+    {
+        var written = redactor.Redact(record);
+        var hash = await context.CallActivityAsync<string>(nameof(RecordEvidence), written, retry);
+        return (written, hash);
     }
 }
 

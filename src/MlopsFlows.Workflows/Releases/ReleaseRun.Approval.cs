@@ -36,7 +36,7 @@ internal sealed partial class ReleaseRun
             nameof(ApprovalOrchestrator),
             new ApprovalInput(
                 Key.InstanceId, input.RunId, Key.Model, Key.Version, Key.Environment, input.RequestedBy, candidate?.CreatedBy,
-                evidence.Policy, Policy, shownEvidence.ToArray(), evidence.Position, gates.Summary, oversight),
+                evidence.Policy, evidence.Redaction, Policy, shownEvidence.ToArray(), evidence.Position, gates.Summary, oversight),
             new SubOrchestrationOptions { InstanceId = childId });
 
         // The approval owns the evidence chain until it ends: everything heard meanwhile is forwarded for it to record,

@@ -157,11 +157,16 @@ internal sealed partial class ReleaseRun
             report = GateReport.From(gate, [new GateFinding("evaluation", gate, GateOutcome.InsufficientData, $"the {gate} gate could not be evaluated: {failure.FailureDetails.ErrorMessage}")]);
         }
 
+        // The artefacts gate judges the model card, which lives in the version's tags: its record keeps the tags it read
+        // (a free-form map, so redaction keeps only the policy's allowed keys).
+        object data = gate == ArtefactGate.Name
+            ? new { model = Key.Model, version = Key.Version, trainingRunId = candidate?.RunId, championVersion = champion, report, tags = query.Candidate.Tags }
+            : new { model = Key.Model, version = Key.Version, trainingRunId = candidate?.RunId, championVersion = champion, report };
         await evidence.RecordAsync(
             "gate",
             report.Passed ? "pass" : report.Outcome == GateOutcome.Fail ? "fail" : "insufficient-data",
             $"{gate} gate: " + string.Join("; ", report.Reasons),
-            new { model = Key.Model, version = Key.Version, trainingRunId = candidate?.RunId, championVersion = champion, report });
+            data);
         shownEvidence.Add(evidence.Head!);
         return report;
     }

@@ -46,6 +46,7 @@ internal sealed partial class ReleaseRun
             input.Key.InstanceId,
             input.RunId,
             new PolicyStamp(input.Policies.Id, input.Policies.Version, input.Policies.ContentHash),
+            input.Policies.Redaction,
             new ChainPosition(0, null));
         inbox = new ReleaseInbox(context);
     }
@@ -87,7 +88,7 @@ internal sealed partial class ReleaseRun
         try
         {
             var monitor = await context.CallActivityAsync<MonitorStartResult>(
-                nameof(StartMonitor), MonitorInput.ForPromotion(Key, input.RunId, input.ServingEndpoint, rollbackTarget, Policy), Retried);
+                nameof(StartMonitor), MonitorInput.ForPromotion(Key, input.RunId, input.ServingEndpoint, rollbackTarget, Policy, input.Policies.Redaction), Retried);
             await evidence.RecordAsync("monitor", monitor.Kind.ToString().ToLowerInvariant(), $"monitor {monitor.InstanceId}: {monitor.Kind.ToString().ToLowerInvariant()}, every {Policy.Monitoring.Interval}", new { monitor, Policy.Monitoring });
         }
         catch (TaskFailedException failure)

@@ -90,7 +90,8 @@ internal static class MonitorBench
     private static async Task<MonitorResult> MeasureAsync(LocalHost host, DatabricksSimulator simulator, ResourceSampler sampler, MonitorBenchOptions options, CancellationToken cancellationToken)
     {
         var client = host.App.Services.GetRequiredService<DurableTaskClient>();
-        var low = host.App.Services.GetRequiredService<PolicySet>().ForTier("low");
+        var policies = host.App.Services.GetRequiredService<PolicySet>();
+        var low = policies.ForTier("low");
         var policy = low with { Monitoring = low.Monitoring with { Interval = options.Interval } };
 
         var seeding = Stopwatch.StartNew();
@@ -116,7 +117,7 @@ internal static class MonitorBench
         var startedAt = DateTimeOffset.UtcNow;
         await Parallel.ForEachAsync(models, new ParallelOptions { MaxDegreeOfParallelism = options.StartConcurrency, CancellationToken = cancellationToken }, async (name, ct) =>
         {
-            var input = MonitorInput.ForPromotion(new ReleaseKey(ModelOf(name), 1, Environment), runId, EndpointOf(name), previousVersion: null, policy);
+            var input = MonitorInput.ForPromotion(new ReleaseKey(ModelOf(name), 1, Environment), runId, EndpointOf(name), previousVersion: null, policy, policies.Redaction);
             await MonitorControl.StartOrReplaceAsync(client, input, ct);
         });
         var allStarted = DateTimeOffset.UtcNow;

@@ -69,7 +69,7 @@ public class EvidenceChainTests
             + "\"sequence\":1,\"step\":\"gates\","
             + "\"recordedAt\":\"2025-03-14T09:26:54.5890000Z\",\"actor\":\"system\",\"decision\":\"pass\",\"summary\":\"all 2 evidence gates passed\","
             + "\"policy\":{\"id\":\"credit-policy\",\"version\":\"3\",\"contentHash\":\"" + new string('a', 64) + "\"},"
-            + "\"data\":{\"a\":1},\"previousHash\":null}",
+            + "\"data\":{\"a\":1},\"redactions\":[],\"previousHash\":null}",
             json);
     }
 
@@ -116,6 +116,48 @@ public class EvidenceChainTests
 
         Assert.Equal("20261126T104614Z-77aa00bb", parsed.RunId);
         Assert.Equal(EvidenceChain.HashOf(record), EvidenceChain.HashOf(parsed));
+    }
+
+    [Fact]
+    public void ToCanonicalJson_RecordWithRedactions_WritesFieldAndRuleRightBeforeThePreviousHash()
+    {
+        var record = Record(1, null) with
+        {
+            Data = JsonSerializer.SerializeToElement(new { a = 1 }),
+            Redactions = [new Redaction("data.vote.rationale", "email"), new Redaction("data.tags.customer_contact", "payload-allow-list")],
+        };
+
+        var json = Encoding.UTF8.GetString(EvidenceChain.ToCanonicalJson(record));
+
+        Assert.EndsWith(
+            "\"data\":{\"a\":1},\"redactions\":[{\"field\":\"data.vote.rationale\",\"rule\":\"email\"},"
+            + "{\"field\":\"data.tags.customer_contact\",\"rule\":\"payload-allow-list\"}],\"previousHash\":null}",
+            json);
+    }
+
+    [Fact]
+    public void Parse_RecordWithRedactions_RoundTripsThemInOrder()
+    {
+        var record = Record(2, new string('b', 64)) with { Redactions = [new Redaction("summary", "iban"), new Redaction("data.note", "card-number")] };
+        var bytes = EvidenceChain.ToCanonicalJson(record);
+
+        var parsed = EvidenceChain.Parse(bytes);
+
+        Assert.Equal(record.Redactions, parsed.Redactions);
+        Assert.Equal(bytes, EvidenceChain.ToCanonicalJson(parsed));
+    }
+
+    [Fact]
+    public void Parse_RecordWithoutARedactionsList_ReadsAsNothingRedacted()
+    {
+        var bytes = EvidenceChain.ToCanonicalJson(Record(1, null));
+        var older = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(bytes).Replace("\"redactions\":[],", string.Empty, StringComparison.Ordinal));
+        Assert.NotEqual(bytes, older);
+
+        var parsed = EvidenceChain.Parse(older);
+
+        Assert.Empty(parsed.Redactions);
+        Assert.True(EvidenceChain.Verify([new StoredEvidence(1, EvidenceChain.HashOf(older), older)]).Intact);
     }
 
     [Fact]
@@ -186,6 +228,7 @@ public class EvidenceChainTests
             record with { Data = JsonSerializer.SerializeToElement(new { window = 3, p95 = 120.6, routes = Routes }) },
             record with { PreviousHash = new string('d', 64) },
             record with { PreviousHash = null },
+            record with { Redactions = [new Redaction("summary", "email")] },
         ];
 
         var hashes = variants.Select(EvidenceChain.HashOf).Append(EvidenceChain.HashOf(record)).ToList();

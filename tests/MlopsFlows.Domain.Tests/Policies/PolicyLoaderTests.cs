@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Policies;
 
 namespace MlopsFlows.Domain.Tests.Policies;
@@ -154,6 +155,58 @@ public class PolicyLoaderTests
         Assert.True(high.Approval.ExcludeDeveloper);
     }
 
+    [Fact]
+    public void Parse_ShippedDefault_RedactsWithEveryBuiltInRuleAndTheDocumentedFields()
+    {
+        var redaction = PolicyFiles.Default().Redaction;
+
+        Assert.Equal(RedactionSettings.BuiltInRules, redaction.Rules);
+        Assert.Empty(redaction.Custom);
+        Assert.Equal(RedactionSettings.Default.IdentityFields, redaction.IdentityFields);
+        Assert.Equal(RedactionSettings.Default.ReferenceFields, redaction.ReferenceFields);
+        Assert.Equal(RedactionSettings.Default.PayloadFields.Paths, redaction.PayloadFields.Paths);
+        Assert.Equal(RedactionSettings.Default.PayloadFields.Allow, redaction.PayloadFields.Allow);
+    }
+
+    [Fact]
+    public void Parse_NoRedactionSection_RedactsWithTheDefaults()
+    {
+        var text = PolicyFiles.DefaultText[..PolicyFiles.DefaultText.IndexOf("\n# Redaction:", StringComparison.Ordinal)] + "\n";
+
+        var set = PolicyLoader.Parse(Bad, text).PolicySet!;
+
+        Assert.Same(RedactionSettings.Default, set.Redaction);
+    }
+
+    [Fact]
+    public void Parse_RedactionSectionWithSomeKeys_BindsThemAndTakesTheDefaultsForTheRest()
+    {
+        var text = PolicyFiles.DefaultText[..PolicyFiles.DefaultText.IndexOf("\n# Redaction:", StringComparison.Ordinal)]
+            + "\nredaction:\n  rules: [email]\n  custom:\n    - name: employee-id\n      pattern: '\\bE\\d{6}\\b'\n  payloadFields:\n    allow: [team]\n";
+
+        var redaction = PolicyLoader.Parse(Bad, text).PolicySet!.Redaction;
+
+        Assert.Equal([RedactionRuleNames.Email], redaction.Rules);
+        Assert.Equal([new CustomRedactionRule("employee-id", @"\bE\d{6}\b")], redaction.Custom);
+        Assert.Equal(RedactionSettings.Default.IdentityFields, redaction.IdentityFields);
+        Assert.Equal(RedactionSettings.Default.PayloadFields.Paths, redaction.PayloadFields.Paths);
+        Assert.Equal(["team"], redaction.PayloadFields.Allow);
+    }
+
+    [Fact]
+    public void Parse_CustomRedactionPatternThatIsNoRegex_ReportsFileLineAndTheParsersReason()
+    {
+        var text = PolicyFiles.DefaultText.Replace("  custom: []\n", "  custom:\n    - name: employee-id\n      pattern: '\\bE(\\d{6}\\b'\n", StringComparison.Ordinal);
+
+        var result = PolicyLoader.Parse(Bad, text);
+
+        var error = Assert.Single(result.Errors);
+        var (line, column) = PolicyFiles.Find(text, "'\\bE(");
+        Assert.Equal((Bad, line, column), (error.File, error.Line, error.Column));
+        Assert.StartsWith("redaction.custom[0].pattern is not a valid .NET regular expression: ", error.Reason, StringComparison.Ordinal);
+        Assert.Contains("Not enough )'s", error.Reason, StringComparison.Ordinal);
+    }
+
     public static TheoryData<string> BadFiles() => [.. Cases.Keys];
 
     /// <summary>Each case: the broken text, and where (line, column) and why the loader must refuse it.</summary>
@@ -236,6 +289,30 @@ public class PolicyLoaderTests
         ["empty oversight roles"] = text => At(
             PolicyFiles.EditTier(text, "low", "roles: [ml-platform-owners]", "roles: []"), "low", "[]",
             "tiers.low.oversight.roles must not be empty"),
+        ["unknown redaction rule"] = text => At(
+            text.Replace("rules: [email, national-id,", "rules: [email, nationalid,", StringComparison.Ordinal), null, "nationalid",
+            "redaction.rules[1] must be one of email, national-id, iban, card-number, account-number (found 'nationalid')"),
+        ["custom rule named like a built-in"] = text => At(
+            text.Replace("  custom: []\n", "  custom:\n    - name: email\n      pattern: 'mail:\\S+'\n", StringComparison.Ordinal), null, "email\n      pattern",
+            "redaction.custom[0].name 'email' is the name of a built-in rule: choose another, or list 'email' under redaction.rules"),
+        ["custom rules with one name"] = text => At(
+            text.Replace("  custom: []\n", "  custom:\n    - name: staff\n      pattern: 'E\\d{6}'\n    - name: staff\n      pattern: 'S\\d{6}'\n", StringComparison.Ordinal), null, "staff\n      pattern: 'S",
+            "redaction.custom[1].name 'staff' is already the name of redaction.custom[0]: each rule needs its own name"),
+        ["custom pattern matching empty text"] = text => At(
+            text.Replace("  custom: []\n", "  custom:\n    - name: staff\n      pattern: '\\d*'\n", StringComparison.Ordinal), null, "'\\d*'",
+            "redaction.custom[0].pattern matches empty text, so it would redact nothing but mark every field"),
+        ["custom rule name not lower-case"] = text => At(
+            text.Replace("  custom: []\n", "  custom:\n    - name: Staff ID\n      pattern: 'E\\d{6}'\n", StringComparison.Ordinal), null, "Staff ID",
+            "redaction.custom[0].name must be a rule name: lower-case letters, digits or '-', starting with a letter (found 'Staff ID')"),
+        ["payload path outside data"] = text => At(
+            text.Replace("paths: [data.tags]", "paths: [tags]", StringComparison.Ordinal), null, "tags]",
+            "redaction.payloadFields.paths[0] must be a dot path into a record's data, e.g. data.tags (found 'tags')"),
+        ["payload key with an inner star"] = text => At(
+            text.Replace("      - environment.*\n", "      - env*ironment\n", StringComparison.Ordinal), null, "env*ironment",
+            "redaction.payloadFields.allow[8] must be a key, or a prefix of keys ending in *, e.g. model_card.* (found 'env*ironment')"),
+        ["unknown redaction key"] = text => At(
+            text.Replace("  identityFields: [", "  identityField: [", StringComparison.Ordinal), null, "identityField:",
+            "redaction.identityField is not a known key (did you mean 'identityFields'?)"),
         ["second document"] = text => At(text + "---\nid: other\n", null, "id: other", "a policy file holds one YAML document: remove the second one (after '---')"),
     };
 

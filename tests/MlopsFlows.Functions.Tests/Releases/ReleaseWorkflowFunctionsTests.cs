@@ -111,7 +111,7 @@ public class ReleaseWorkflowFunctionsTests
             new EvidenceAddition(["run:def"], "val@example.com", "re-ran validation", at),
             new ApprovalInput(
                 key.InstanceId, runId, key.Model, key.Version, key.Environment, "ci@example.com", "dev@example.com", new PolicyStamp("default", "1", "hash"),
-                PolicySamples.Tier("high"), ["h1", "h2"], new ChainPosition(2, "h2"), ["metrics: pass"], OversightState.Paused),
+                PolicySamples.Default.Redaction, PolicySamples.Tier("high"), ["h1", "h2"], new ChainPosition(2, "h2"), ["metrics: pass"], OversightState.Paused),
             new ApprovalOutcomeResult(ApprovalVerdict.Approved, "approved", new ChainPosition(5, "h5"), ["h1", "h2"], OversightState.Running, ["risk: ana"]),
             new ApprovalProgress(new string('b', 64), ["risk"], ["ana@example.com"], at, true, 3),
             new GateQuery(new ModelVersionDetails(key.Model, key.Version, "run-1", new Dictionary<string, double> { ["auc"] = 0.9 }) { Tags = new Dictionary<string, string> { ["evaluation_set"] = "x" }, Artefacts = ["a.html"], CreatedBy = "dev" }, 11, PolicySamples.Tier("high").Gates),
@@ -137,6 +137,7 @@ public class ReleaseWorkflowFunctionsTests
                 Summary = "all gates passed",
                 Policy = new PolicyStamp("medium", "1", "hash"),
                 Data = JsonSerializer.SerializeToElement(new { auc = 0.91 }),
+                Redactions = [new Redaction("data.vote.rationale", "email")],
                 PreviousHash = null,
             },
         ];

@@ -42,6 +42,13 @@ public sealed class FakeModelRegistry : IModelRegistry
     /// <summary>Deletes a version, as if somebody removed it from Unity Catalog; aliases pointing at it stay.</summary>
     public void Delete(string model, int version) => versions.TryRemove((model, version), out _);
 
+    /// <summary>Adds or replaces one tag of a registered version, as someone editing it in Unity Catalog would.</summary>
+    public void TagVersion(string model, int version, string key, string value)
+    {
+        var details = versions[(model, version)];
+        versions[(model, version)] = details with { Tags = new Dictionary<string, string>(details.Tags) { [key] = value } };
+    }
+
     /// <summary>Sets an inventory tag on the registered model (e.g. its risk tier).</summary>
     public void TagModel(string model, string key, string value) => modelTags.GetOrAdd(model, _ => new())[key] = value;
 

@@ -1,4 +1,6 @@
+using System.Text;
 using Microsoft.DurableTask;
+using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Monitoring;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Monitoring;
@@ -147,8 +149,38 @@ public sealed class IncidentOrchestratorTests(MonitoringHost host) : IClassFixtu
         Assert.Equal(MonitoringScenario.Version, host.Registry.AliasOf(scenario.Model, "champion"));
     }
 
+    [Fact]
+    public async Task RunAsync_NotesWithPersonalData_AreRedactedAsTheMonitorsSettingsSayAndTheReviewKeepsWhoActed()
+    {
+        var redaction = RedactionSettings.Default with { Custom = [new CustomRedactionRule("employee-id", @"\bE\d{6}\b")] };
+        var (scenario, id) = await OpenAsync("redacted", RemediationAction.Retrain, ackTimeout: TimeSpan.FromMinutes(10), redaction: redaction);
+
+        await host.Client.RaiseEventAsync(id, IncidentEvents.Acknowledge, new AcknowledgeIncident("ana@example.com", "customer jane.customer@gmail.com called about it; E123456 is on it"));
+        await scenario.WaitForIncidentAsync(id, s => s.AcknowledgedBy is not null, "the acknowledgement");
+        var outcome = await scenario.ResolveAsync(id, "ana@example.com", "refund sent to DE89 3704 0044 0532 0130 00");
+
+        var evidence = await scenario.VerifiedEvidenceAsync(id);
+        var stored = string.Join('\n', evidence.Select(r => Encoding.UTF8.GetString(EvidenceChain.ToCanonicalJson(r))));
+        Assert.DoesNotContain("jane.customer", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("E123456", stored, StringComparison.Ordinal);
+        Assert.DoesNotContain("3704", stored, StringComparison.Ordinal);
+        var acknowledged = evidence.Single(r => r.Step == IncidentSteps.Acknowledged);
+        Assert.Equal(("ana@example.com", "ana@example.com"), (acknowledged.Actor, acknowledged.Data.GetProperty("by").GetString()));
+        Assert.Equal("customer [redacted:email] called about it; [redacted:employee-id] is on it", acknowledged.Data.GetProperty("note").GetString());
+        Assert.Equal(
+            [new Redaction("summary", RedactionRuleNames.Email), new Redaction("summary", "employee-id"), new Redaction("data.note", RedactionRuleNames.Email), new Redaction("data.note", "employee-id")],
+            acknowledged.Redactions);
+        Assert.Contains(new Redaction("data.note", RedactionRuleNames.Iban), evidence.Single(r => r.Step == IncidentSteps.Resolved).Redactions);
+
+        // The review is built from the redacted records and names who acted; its own record keeps those names.
+        var review = evidence[^1];
+        Assert.Equal(outcome.Review, review.Data.GetProperty("markdown").GetString());
+        Assert.Contains("| ana@example.com | acknowledged, resolved |", outcome.Review, StringComparison.Ordinal);
+        Assert.Empty(review.Redactions);
+    }
+
     private async Task<(MonitoringScenario Scenario, string Id)> OpenAsync(
-        string name, RemediationAction? autoAction, TimeSpan? ackTimeout = null, int? previous = MonitoringScenario.Previous)
+        string name, RemediationAction? autoAction, TimeSpan? ackTimeout = null, int? previous = MonitoringScenario.Previous, RedactionSettings? redaction = null)
     {
         var scenario = new MonitoringScenario(host, name).Arrange();
         var detectedAt = DateTimeOffset.UtcNow;
@@ -163,7 +195,7 @@ public sealed class IncidentOrchestratorTests(MonitoringHost host) : IClassFixtu
             new Dictionary<string, double> { ["driftedShare"] = 1 });
         var input = new IncidentInput(
             id, scenario.Model, MonitoringScenario.Environment, MonitoringScenario.Version, previous, scenario.Endpoint,
-            scenario.MonitorId, "run-1", breach, autoAction, ackTimeout ?? AckTimeout, MonitoringScenario.Stamp);
+            scenario.MonitorId, "run-1", breach, autoAction, ackTimeout ?? AckTimeout, MonitoringScenario.Stamp, redaction);
         await host.Client.ScheduleNewOrchestrationInstanceAsync(nameof(IncidentOrchestrator), input, new StartOrchestrationOptions(id));
         await scenario.WaitForIncidentAsync(id, s => s.EvidenceCount >= 2, "the incident to open");
         return (scenario, id);

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Monitoring;
 using MlopsFlows.Domain.Serving;
 using MlopsFlows.Workflows.Monitoring;
@@ -14,6 +15,23 @@ namespace MlopsFlows.Workflows.Tests.Monitoring;
 /// </summary>
 public sealed class MonitorOrchestratorTests(MonitoringHost host) : IClassFixture<MonitoringHost>
 {
+    [Fact]
+    public async Task RunAsync_StoppedWithPersonalDataInTheReason_RecordsTheStopRedactedAndWhoStoppedIt()
+    {
+        // A monitor started without redaction settings (as one started before they existed) redacts with the defaults.
+        var scenario = new MonitoringScenario(host, "stop-redacted").Arrange();
+        await scenario.StartAsync(MonitoringScenario.Policy());
+        await scenario.WaitForMonitorAsync(s => s.Checks >= 1, "a check");
+
+        await scenario.StopAsync(reason: "retired after a complaint by jane.customer@gmail.com");
+
+        var stopped = (await scenario.VerifiedEvidenceAsync(scenario.MonitorId))[^1];
+        Assert.Equal((MonitorSteps.Stopped, "ops@example.com"), (stopped.Step, stopped.Actor));
+        Assert.Equal("stopped by ops@example.com: retired after a complaint by [redacted:email]", stopped.Summary);
+        Assert.Equal("retired after a complaint by [redacted:email]", stopped.Data.GetProperty("reason").GetString());
+        Assert.Equal([new Redaction("summary", RedactionRuleNames.Email), new Redaction("data.reason", RedactionRuleNames.Email)], stopped.Redactions);
+    }
+
     [Fact]
     public async Task RunAsync_HealthyModel_ChecksOnItsIntervalWithOneChainAcrossContinueAsNew()
     {

@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using MlopsFlows.Domain.Approvals;
 using MlopsFlows.Domain.Evidence;
@@ -13,9 +14,17 @@ using static MlopsFlows.Workflows.Tests.Support.ReleaseScenario;
 
 namespace MlopsFlows.Workflows.Tests.Releases;
 
-/// <summary>Each tier's happy path, the tier from the inventory, and the evidence gates, on the in-memory host.</summary>
+/// <summary>Each tier's happy path, the tier from the inventory, the evidence gates and the redaction of what is recorded, on the in-memory host.</summary>
 public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<ReleaseHost>
 {
+    // Personal data planted in every channel that reaches evidence.
+    private const string CustomerEmail = "jane.customer@gmail.com";
+    private const string RationaleEmail = "ana.garcia@example.org";
+    private const string Ssn = "123-45-6789";
+    private const string Card = "4111 1111 1111 1111";
+    private const string Iban = "DE89 3704 0044 0532 0130 00";
+    private const string Account = "0012345678";
+
     [Fact]
     public async Task RunAsync_MediumTierApprovedByAValidator_PromotesThroughEveryCanaryStep()
     {
@@ -292,4 +301,122 @@ public sealed class GovernedReleaseTests(ReleaseHost host) : IClassFixture<Relea
     }
 
     private static string[] Names(JsonElement element) => [.. element.EnumerateObject().Select(p => p.Name)];
+
+    /// <summary>Redaction before evidence is written (EvidenceWriter), proven on a whole release.</summary>
+    [Fact]
+    public async Task RunAsync_PersonalDataInTagsVotesAdditionsAndRequest_NoneOfItIsStoredAndTheChainVerifies()
+    {
+        var release = new ReleaseScenario(host, "redacted", "high");
+        host.Registry.TagVersion(release.Key.Model, Candidate, "customer_contact", $"escalations go to {CustomerEmail}");
+        host.Registry.TagVersion(release.Key.Model, Candidate, "model_card.limitations", $"not validated on disputed payments such as card {Card}");
+        await release.StartAsync(evidenceRefs: ["mlflow-run:abc123", $"complaint file for acct {Account}"]);
+
+        var shown = await release.ApprovalAsync();
+        await release.AddEvidenceAsync($"the customer's statement for IBAN {Iban} is attached");
+        await release.ApprovalAsync(p => p.EvidenceDigest != shown.EvidenceDigest);
+        await release.VoteAsync(Validator, rationale: $"called the customer {RationaleEmail} (SSN {Ssn}); reason codes hold");
+        await release.ApprovalAsync(p => p.Approvers.Count == 1);
+        await release.VoteAsync(RiskOfficer, rationale: $"agree with {Validator}");
+        var outcome = await release.OutcomeAsync();
+        Assert.Equal(ReleaseStage.Promoted, outcome.Stage);
+
+        var records = await release.EvidenceAsync(); // verifies the chain: intact, this release's, this run's
+        var monitor = await Poll.UntilAsync(
+            () => host.Evidence.ReadChainAsync(MonitorIds.For(release.Key.Model, "prod"), release.RunId, CancellationToken.None),
+            chain => chain.Count > 0,
+            Deadline,
+            "the monitor's first record");
+        var releaseChain = await host.Evidence.ReadChainAsync(release.Id, release.RunId, CancellationToken.None);
+        var stored = releaseChain.Concat(monitor).Select(s => Encoding.UTF8.GetString(s.Content.Span)).ToList();
+
+        // Nothing planted survives, in any form the canonical writer could give it.
+        string[] planted = [CustomerEmail, RationaleEmail, Ssn, Card, Card.Replace(" ", string.Empty, StringComparison.Ordinal), Iban, Iban.Replace(" ", string.Empty, StringComparison.Ordinal), Account];
+        Assert.All(stored, json => Assert.All(planted, value => Assert.DoesNotContain(value, json, StringComparison.Ordinal)));
+
+        // Whatever any rule still finds in the stored bytes is someone who acted, kept on purpose.
+        var everyRule = new EvidenceRedactor(RedactionSettings.Default);
+        Assert.Contains(stored, json => everyRule.FindMatches(json).Count > 0); // the UPNs of the people who acted are there to be found
+        Assert.All(stored, json =>
+        {
+            var kept = KeptValues(EvidenceChain.Parse(Encoding.UTF8.GetBytes(json)));
+            Assert.All(everyRule.FindMatches(json), match =>
+            {
+                var text = json.Substring(match.Start, match.Length);
+                Assert.True(kept.Any(value => value.Contains(text, StringComparison.Ordinal)), $"{match.Rule} match '{text}' is not an identity value");
+            });
+        });
+
+        // Each record says where and by which rule.
+        var policy = records.Single(r => r.Step == "policy");
+        Assert.Equal([new Redaction("data.evidenceRefs[1]", RedactionRuleNames.AccountNumber)], policy.Redactions);
+        Assert.Equal("complaint file for acct [redacted:account-number]", policy.Data.GetProperty("evidenceRefs")[1].GetString());
+
+        var artefacts = records.Single(r => r.Step == "gate" && r.Data.GetProperty("report").GetProperty("gate").GetString() == "artefacts");
+        Assert.Equal(
+            [
+                new Redaction("data.tags.customer_contact", RedactionRuleNames.PayloadAllowList),
+                new Redaction("data.tags.model_card.limitations", RedactionRuleNames.CardNumber),
+            ],
+            artefacts.Redactions.OrderBy(r => r.Field, StringComparer.Ordinal));
+        var tags = artefacts.Data.GetProperty("tags");
+        Assert.False(tags.TryGetProperty("customer_contact", out _));
+        Assert.Equal("consumer credit decisions", tags.GetProperty("model_card.intended_use").GetString());
+        Assert.Equal("not validated on disputed payments such as card [redacted:card-number]", tags.GetProperty("model_card.limitations").GetString());
+        Assert.Equal("pass", artefacts.Decision);
+
+        var addition = records.Single(r => r.Step == "evidence");
+        Assert.Equal([new Redaction("summary", RedactionRuleNames.Iban), new Redaction("data.note", RedactionRuleNames.Iban)], addition.Redactions);
+        Assert.Equal(Validator, addition.Actor);
+
+        var vote = records.Single(r => r.Step == "vote" && r.Actor == Validator && r.Decision == "counted");
+        Assert.Equal([new Redaction("data.vote.rationale", RedactionRuleNames.Email), new Redaction("data.vote.rationale", RedactionRuleNames.NationalId)], vote.Redactions);
+        Assert.Equal("called the customer [redacted:email] (SSN [redacted:national-id]); reason codes hold", vote.Data.GetProperty("vote").GetProperty("rationale").GetString());
+        Assert.Equal(Validator, vote.Data.GetProperty("vote").GetProperty("upn").GetString());
+
+        // Identity is per record: the risk officer's own vote does not name the validator as someone who acted, so the
+        // address in its rationale goes; the approval names both seats, so there it stays and the summary says who decided.
+        var riskVote = records.Single(r => r.Step == "vote" && r.Actor == RiskOfficer);
+        Assert.Equal("agree with [redacted:email]", riskVote.Data.GetProperty("vote").GetProperty("rationale").GetString());
+        var approval = records.Single(r => r.Step == "approval");
+        Assert.Equal($"approved: model-validation: {Validator}; risk: {RiskOfficer}", approval.Summary);
+        Assert.Equal($"agree with {Validator}", approval.Data.GetProperty("seats")[1].GetProperty("vote").GetProperty("rationale").GetString());
+        Assert.Equal(
+            [new Redaction("data.seats[0].vote.rationale", RedactionRuleNames.Email), new Redaction("data.seats[0].vote.rationale", RedactionRuleNames.NationalId)],
+            approval.Redactions);
+
+        Assert.All(records.Where(r => r.Step is "judge" or "watch" or "canary" or "promote" or "outcome"), r => Assert.Empty(r.Redactions));
+    }
+
+    /// <summary>The values a record may keep: its actor and every string under an identity or reference field of the default settings.</summary>
+    private static List<string> KeptValues(EvidenceRecord record)
+    {
+        var fields = new HashSet<string>(RedactionSettings.Default.IdentityFields.Concat(RedactionSettings.Default.ReferenceFields), StringComparer.OrdinalIgnoreCase);
+        var values = new List<string> { record.Actor };
+        void Walk(JsonElement element, bool kept)
+        {
+            switch (element.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    foreach (var property in element.EnumerateObject())
+                    {
+                        Walk(property.Value, kept || fields.Contains(property.Name));
+                    }
+
+                    break;
+                case JsonValueKind.Array:
+                    foreach (var item in element.EnumerateArray())
+                    {
+                        Walk(item, kept);
+                    }
+
+                    break;
+                case JsonValueKind.String when kept:
+                    values.Add(element.GetString()!);
+                    break;
+            }
+        }
+
+        Walk(record.Data, kept: false);
+        return values;
+    }
 }

@@ -110,10 +110,10 @@ public sealed class ReleaseScenario
         new DeclaredColumn("prediction", ColumnKind.Numeric, Nullable: false, Min: 0, Max: 1),
     ]);
 
-    public Task StartAsync(PolicySet? policies = null, string? requestedTier = null) =>
+    public Task StartAsync(PolicySet? policies = null, string? requestedTier = null, IReadOnlyList<string>? evidenceRefs = null) =>
         host.Client.ScheduleNewOrchestrationInstanceAsync(
             nameof(ReleaseOrchestrator),
-            new ReleaseInput(Key, RunId, Endpoint, Requester, policies ?? TestPolicies.Set(), requestedTier, ["mlflow-run:abc123"], RequestedAt),
+            new ReleaseInput(Key, RunId, Endpoint, Requester, policies ?? TestPolicies.Set(), requestedTier, evidenceRefs ?? ["mlflow-run:abc123"], RequestedAt),
             new StartOrchestrationOptions(Id));
 
     /// <summary>Waits until approvers are being asked and returns the approval's status (open seats, digest).</summary>
