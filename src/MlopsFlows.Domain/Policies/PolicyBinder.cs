@@ -93,6 +93,7 @@ internal static partial class PolicyBinder
             Monitoring = Monitoring(tier.GetProperty("monitoring")),
             Oversight = new OversightPolicy(Strings(tier.GetProperty("oversight").GetProperty("roles"))),
             EvidenceRetention = Duration(tier.GetProperty("evidenceRetention")),
+            RevalidateAfter = Optional(tier, "revalidateAfter") is { } revalidate ? Duration(revalidate) : null,
         };
     }
 

@@ -54,6 +54,9 @@ public sealed record ReleasePolicy
 
     /// <summary>How long evidence of a release on this tier must be kept (stamped on the packet; enforced by infrastructure).</summary>
     public required TimeSpan EvidenceRetention { get; init; }
+
+    /// <summary>How long after promotion the model must be revalidated (model-risk practice); null when the tier sets none.</summary>
+    public TimeSpan? RevalidateAfter { get; init; }
 }
 
 /// <summary>Evidence gates, all checked before anyone is asked to approve. A gate that is null is not required on this tier.</summary>

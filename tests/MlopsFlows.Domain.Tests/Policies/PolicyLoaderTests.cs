@@ -78,6 +78,7 @@ public class PolicyLoaderTests
             high.Monitoring);
         Assert.Equal(["release-managers", "risk-leads", "model-validation"], high.Oversight.Roles);
         Assert.Equal(TimeSpan.FromDays(7 * 365), high.EvidenceRetention);
+        Assert.Equal(TimeSpan.FromDays(365), high.RevalidateAfter);
     }
 
     [Fact]
@@ -112,6 +113,7 @@ public class PolicyLoaderTests
         Assert.Equal("rollback", medium.Monitoring.IncidentAutoAction);
         Assert.Equal(0.995, medium.Monitoring.SloTarget);
         Assert.Equal(TimeSpan.FromDays(5 * 365), medium.EvidenceRetention);
+        Assert.Equal(TimeSpan.FromDays(365), medium.RevalidateAfter);
     }
 
     [Fact]
@@ -140,6 +142,7 @@ public class PolicyLoaderTests
         Assert.Null(low.Monitoring.MinKpi);
         Assert.Equal(["ml-platform-owners"], low.Oversight.Roles);
         Assert.Equal(TimeSpan.FromDays(2 * 365), low.EvidenceRetention);
+        Assert.Equal(TimeSpan.FromDays(2 * 365), low.RevalidateAfter);
     }
 
     [Fact]
@@ -231,6 +234,9 @@ public class PolicyLoaderTests
         ["steps missing for canary"] = text => At(
             PolicyFiles.EditTier(text, "medium", "      steps: [10, 50]\n", string.Empty), "medium", "deployment:",
             "tiers.medium.deployment is missing 'steps' (required when mode is canary)"),
+        ["bad revalidation period"] = text => At(
+            PolicyFiles.EditTier(text, "high", "revalidateAfter: 1y", "revalidateAfter: yearly"), "high", "yearly",
+            "tiers.high.revalidateAfter must be a duration: a whole number from 1 to 9999 and a unit s, m, h, d or y, e.g. 30s, 10m, 2h, 7d, 7y (found 'yearly')"),
         ["bad duration"] = text => At(
             PolicyFiles.EditTier(text, "high", "bakeTime: 2h", "bakeTime: 2 hours"), "high", "2 hours",
             "tiers.high.deployment.bakeTime must be a duration: a whole number from 1 to 9999 and a unit s, m, h, d or y, e.g. 30s, 10m, 2h, 7d, 7y (found '2 hours')"),

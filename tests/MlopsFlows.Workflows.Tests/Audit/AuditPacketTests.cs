@@ -102,6 +102,9 @@ public sealed class AuditPacketTests(ReleaseHost host) : IClassFixture<ReleaseHo
 
         // 7. Monitoring plan, retention (stamped on the blobs too), and the chain with its head.
         Assert.NotNull(manifest.Monitoring.Plan);
+        var promotedAt = manifest.Evidence.Records.Single(r => r.Step == "promote").RecordedAt;
+        Assert.Equal(promotedAt + TimeSpan.FromDays(365), manifest.Monitoring.RevalidationDue);
+        Assert.Equal("tier high: every 365 days from promotion", manifest.Monitoring.RevalidationBasis);
         Assert.False(string.IsNullOrEmpty(manifest.Monitoring.MonitorInstance));
         Assert.Equal(("high", 365 * 7), (manifest.Monitoring.Retention.Tier, manifest.Monitoring.Retention.Days));
         Assert.Equal(ledger.EndedAt + TimeSpan.FromDays(365 * 7), manifest.Monitoring.Retention.Until);
@@ -205,6 +208,35 @@ public sealed class AuditPacketTests(ReleaseHost host) : IClassFixture<ReleaseHo
         var stop = Assert.Single(manifest.Approvals.Overrides, o => o.Kind == "oversight");
         Assert.Equal((ReleaseManager, "incident on the feature store", "stop"), (stop.By, stop.Rationale, stop.Decision));
         Assert.Equal([new RouteEntry(Champion, 100)], manifest.Deployment.Decision.TrafficAfter);
+        AssertVerifies(packet);
+    }
+
+    [Fact]
+    public async Task Packet_RedactedRelease_ListsEachRedactionAndCarriesNoneOfThePersonalData()
+    {
+        const string customer = "jane.customer@gmail.com";
+        const string ssn = "219-09-9999";
+        var release = new ReleaseScenario(host, "packet-redacted", "medium");
+        host.Registry.TagVersion(release.Key.Model, Candidate, "customer_contact", customer);
+        await release.StartAsync();
+        await release.VoteAsync(Validator, rationale: $"checked with {customer}, SSN {ssn}");
+        Assert.Equal(ReleaseStage.Promoted, (await release.OutcomeAsync()).Stage);
+
+        var (packet, manifest) = await IssueAsync(release);
+
+        var vote = manifest.Approvals.Votes.Single(v => v.Upn == Validator);
+        Assert.Contains(new RedactionEntry(vote.Sequence, "data.vote.rationale", "email"), manifest.Redactions);
+        Assert.Contains(new RedactionEntry(vote.Sequence, "data.vote.rationale", "national-id"), manifest.Redactions);
+        Assert.Contains(manifest.Redactions, r => r.Field.EndsWith("customer_contact", StringComparison.Ordinal) && r.Rule == "payload-allow-list");
+        using var archive = new System.IO.Compression.ZipArchive(new MemoryStream(packet));
+        foreach (var entry in archive.Entries.Where(e => !e.FullName.EndsWith(".pdf", StringComparison.Ordinal)))
+        {
+            using var reader = new StreamReader(entry.Open());
+            var text = await reader.ReadToEndAsync();
+            Assert.DoesNotContain(customer, text, StringComparison.Ordinal);
+            Assert.DoesNotContain(ssn, text, StringComparison.Ordinal);
+        }
+
         AssertVerifies(packet);
     }
 

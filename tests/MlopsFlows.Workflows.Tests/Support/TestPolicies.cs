@@ -48,6 +48,7 @@ public static class TestPolicies
             Timeout = TimeSpan.FromSeconds(20),
         },
         Deployment = Fast(DeploymentMode.Canary, [5, 25, 50]),
+        RevalidateAfter = TimeSpan.FromDays(365),
     };
 
     /// <summary>A set holding the given tiers (by default the three above).</summary>
