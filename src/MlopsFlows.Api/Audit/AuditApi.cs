@@ -21,6 +21,9 @@ public static class AuditApi
 {
     public const string ZipContentType = "application/zip";
 
+    /// <summary>The model-risk review export; packets live under the release they belong to.</summary>
+    public const string ReviewRoute = "/api/audit/review";
+
     /// <summary>The longest period one review export covers: a year and a bit, so a quarter or a year always fits.</summary>
     public static readonly TimeSpan MaxReviewPeriod = TimeSpan.FromDays(400);
 
@@ -29,7 +32,7 @@ public static class AuditApi
         app.MapGet("/api/releases/{id}/packet", (HttpRequest request, string id) => PacketAsync(request, id))
             .WithTags("Audit").WithName("GetReleasePacket")
             .WithSummary("The signed audit packet of a release (its latest run, or ?run=): manifest, records, HTML and PDF in a zip.");
-        app.MapGet("/api/audit/review", (HttpRequest request, DurableTaskClient client) => ReviewAsync(request, client))
+        app.MapGet(ReviewRoute, (HttpRequest request, DurableTaskClient client) => ReviewAsync(request, client))
             .WithTags("Audit").WithName("ExportModelRiskReview")
             .WithSummary("Every packet of releases that ended in [from, to), the incidents opened then, and a signed index (?from=&to=&pdf=).");
         return app;

@@ -1,7 +1,9 @@
 using MlopsFlows.Api.Approvals;
+using MlopsFlows.Api.Audit;
 using MlopsFlows.Api.Incidents;
 using MlopsFlows.Api.Releases;
 using MlopsFlows.Api.Webhooks;
+using MlopsFlows.Functions.Audit;
 using MlopsFlows.Functions.Releases;
 using MlopsFlows.Functions.Tests.Incidents;
 using MlopsFlows.Functions.Tests.Support;
@@ -55,6 +57,8 @@ public class ReleasesHttpFunctionsTests
                 nameof(ApprovalsHttpFunctions.ActionableMessageAction),
                 nameof(ApprovalsHttpFunctions.ApprovalPage),
                 nameof(ApprovalsHttpFunctions.ApprovalPageDecision),
+                nameof(AuditHttpFunctions.GetReleasePacket),
+                nameof(AuditHttpFunctions.ExportModelRiskReview),
             ])
             .Order(StringComparer.Ordinal);
         Assert.Equal(expected, http);
@@ -74,7 +78,7 @@ public class ReleasesHttpFunctionsTests
         string[] routes =
         [
             ReleasesApi.Route + "/", IncidentsApi.Route + "/", MonitorsApi.Route + "/", DatabricksWebhook.Route + "/",
-            BotMessagesApi.Route + "/", ActionableMessagesApi.Route + "/", ApprovalPage.Route + "/",
+            BotMessagesApi.Route + "/", ActionableMessagesApi.Route + "/", ApprovalPage.Route + "/", AuditApi.ReviewRoute + "/",
         ];
         Assert.All(paths, path => Assert.Contains(routes, route => (path + "/").StartsWith(route, StringComparison.Ordinal)));
     }
