@@ -9,6 +9,7 @@ using MlopsFlows.Api.Incidents;
 using MlopsFlows.Domain.Evidence;
 using MlopsFlows.Domain.Releases;
 using MlopsFlows.Workflows.Audit;
+using MlopsFlows.Workflows.Ports;
 
 namespace MlopsFlows.Api.Audit;
 
@@ -70,6 +71,10 @@ public static class AuditApi
         {
             return Problems.Problem(StatusCodes.Status503ServiceUnavailable, "Packets cannot be signed.", unsigned.Message);
         }
+        catch (TransientDependencyException busy)
+        {
+            return Busy(busy);
+        }
     }
 
     public static async Task<IResult> ReviewAsync(HttpRequest request, DurableTaskClient client)
@@ -125,7 +130,15 @@ public static class AuditApi
         {
             return Problems.Problem(StatusCodes.Status413PayloadTooLarge, "The export would be too large.", tooLarge.Message);
         }
+        catch (TransientDependencyException busy)
+        {
+            return Busy(busy);
+        }
     }
+
+    /// <summary>Key Vault throttling or a PDF render that ran out of time: nothing was issued, asking again may work.</summary>
+    private static IResult Busy(TransientDependencyException busy) =>
+        Problems.Problem(StatusCodes.Status503ServiceUnavailable, "Try again shortly.", $"The packet could not be issued now: {busy.Message}");
 
     /// <summary>A date (<c>2026-07-01</c>) or a time with an offset; a bare date is midnight UTC.</summary>
     private static DateTimeOffset? Date(string? text, string field, Dictionary<string, string[]> errors)

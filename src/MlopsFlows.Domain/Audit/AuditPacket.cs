@@ -98,8 +98,10 @@ public sealed record AuditPacket(
 
         """;
 
-    private static void Write(ZipArchive zip, string name, byte[] content, DateTimeOffset stamp)
+    /// <summary>Adds one entry with a fixed timestamp (also used for the review export's archive).</summary>
+    public static void Write(ZipArchive zip, string name, byte[] content, DateTimeOffset stamp)
     {
+        ArgumentNullException.ThrowIfNull(zip);
         var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
         // Zip times run from 1980; a fixed stamp keeps the archive's bytes the same for the same packet.
         entry.LastWriteTime = stamp.Year < 1980 ? new DateTimeOffset(1980, 1, 1, 0, 0, 0, TimeSpan.Zero) : stamp;

@@ -99,7 +99,7 @@ public sealed class ModelRiskReview(IReleaseLedger ledger, AuditPackets packets,
                 var packet = await packets.IssueAsync(entry.ReleaseId, entry.RunId, cancellationToken, includePdf).ConfigureAwait(false);
                 var check = PacketVerifier.Verify(packet.Zip, packet.Signature.KeyFingerprint);
                 var name = "packets/" + packet.FileName;
-                Write(zip, name, packet.Zip, generatedAt);
+                AuditPacket.Write(zip, name, packet.Zip, generatedAt);
                 var manifest = packet.Manifest;
                 rows.Add(new ReviewRelease(
                     entry.ReleaseId, entry.RunId, entry.Model, entry.Version, entry.Environment, entry.Status, entry.Reason, entry.RequestedBy, entry.EndedAt,
@@ -127,20 +127,12 @@ public sealed class ModelRiskReview(IReleaseLedger ledger, AuditPackets packets,
                 periodIncidents);
             var indexBytes = AuditJson.Serialize(index);
             var signature = await packets.SignAsync(indexBytes, cancellationToken).ConfigureAwait(false);
-            Write(zip, "index.json", indexBytes, generatedAt);
-            Write(zip, "index.signature.json", AuditJson.Serialize(signature), generatedAt);
-            Write(zip, "index.html", Encoding.UTF8.GetBytes(IndexHtml(index, signature)), generatedAt);
+            AuditPacket.Write(zip, "index.json", indexBytes, generatedAt);
+            AuditPacket.Write(zip, "index.signature.json", AuditJson.Serialize(signature), generatedAt);
+            AuditPacket.Write(zip, "index.html", Encoding.UTF8.GetBytes(IndexHtml(index, signature)), generatedAt);
         }
 
         return new ReviewExport($"model-risk-review_{from:yyyy-MM-dd}_{to:yyyy-MM-dd}.zip", buffer.ToArray(), index);
-    }
-
-    private static void Write(ZipArchive zip, string name, byte[] content, DateTimeOffset stamp)
-    {
-        var entry = zip.CreateEntry(name, CompressionLevel.Optimal);
-        entry.LastWriteTime = stamp;
-        using var stream = entry.Open();
-        stream.Write(content);
     }
 
     /// <summary>A plain, printable page of the index: what a reviewer opens first.</summary>
